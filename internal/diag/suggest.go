@@ -1,0 +1,44 @@
+package diag
+
+import "strings"
+
+// Closest returns the candidate nearest to word by edit distance, ignoring case, or "" when none is near enough to
+// be a plausible typo. Near enough means at most a third of the word's length, and at least 2 edits allowed.
+func Closest(word string, candidates []string) string {
+	w := strings.ToLower(word)
+	best, bestDist := "", -1
+	limit := max(2, len(w)/3)
+	for _, c := range candidates {
+		d := distance(w, strings.ToLower(c))
+		if d <= limit && (bestDist < 0 || d < bestDist) {
+			best, bestDist = c, d
+		}
+	}
+	return best
+}
+
+// distance is the Levenshtein distance between a and b, counted in bytes, which is enough for the ASCII IDs it
+// compares.
+func distance(a, b string) int {
+	if len(a) > 256 || len(b) > 256 {
+		// IDs are short; anything this long is not a typo of one and should not cost quadratic time.
+		return len(a) + len(b)
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
