@@ -63,7 +63,8 @@ func TestClosest(t *testing.T) {
 		"GENSEC01_BP02":  "gensec01_bp02",
 		"improvmentPlan": "improvementPlan",
 		"zzz":            "",
-		"helpful":        "",
+		"helpful":        "helpfulResource",
+		"gensec0":        "",
 	}
 	for in, want := range tests {
 		if got := Closest(in, cands); got != want {

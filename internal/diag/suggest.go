@@ -3,7 +3,8 @@ package diag
 import "strings"
 
 // Closest returns the candidate nearest to word by edit distance, ignoring case, or "" when none is near enough to
-// be a plausible typo. Near enough means at most a third of the word's length, and at least 2 edits allowed.
+// be a plausible typo. Near enough means at most a third of the word's length, and at least 2 edits allowed; failing
+// that, a word of three or more letters that starts exactly one candidate suggests that candidate.
 func Closest(word string, candidates []string) string {
 	w := strings.ToLower(word)
 	best, bestDist := "", -1
@@ -12,6 +13,18 @@ func Closest(word string, candidates []string) string {
 		d := distance(w, strings.ToLower(c))
 		if d <= limit && (bestDist < 0 || d < bestDist) {
 			best, bestDist = c, d
+		}
+	}
+	if best != "" || len(w) < 3 {
+		return best
+	}
+	// A unique prefix is a plausible abbreviation: "PROD" for "PRODUCTION".
+	for _, c := range candidates {
+		if strings.HasPrefix(strings.ToLower(c), w) {
+			if best != "" {
+				return ""
+			}
+			best = c
 		}
 	}
 	return best
