@@ -332,11 +332,11 @@ func TestSetAnswerKeepsCommentsAndValidates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tmpl, err := Template(".", TemplateOptions{Name: "demo", Lenses: []*lens.Lens{tiny}, Builtins: cat.BuiltinIDs()})
+	tmpl, err := Template(".", TemplateOptions{Name: "demo", Lenses: []*lens.Lens{tiny}, LensRefs: []string{"./tiny.lens.yaml"}, Builtins: cat.BuiltinIDs()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	tmplStr := strings.Replace(string(tmpl), "lenses: [tiny]", "lenses: [./tiny.lens.yaml]", 1)
+	tmplStr := string(tmpl)
 	path := workspace(t, tmplStr+"  # trailing comment\n")
 	r, err := Load(path, cat)
 	if err != nil {

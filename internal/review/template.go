@@ -17,6 +17,7 @@ type TemplateOptions struct {
 	Owner       string
 	Regions     []string
 	Lenses      []*lens.Lens
+	LensRefs    []string // how the workload names each lens: an ID, or a file path as the user gave it
 	Builtins    []string // IDs of the built-in lenses, listed in a comment
 }
 
@@ -87,8 +88,12 @@ func Template(dir string, o TemplateOptions) ([]byte, error) {
 	}
 	var pillars []string
 	seen := map[string]bool{}
-	for _, l := range o.Lenses {
-		data.LensIDs = append(data.LensIDs, l.ID)
+	for i, l := range o.Lenses {
+		ref := l.ID
+		if i < len(o.LensRefs) && lens.IsPath(o.LensRefs[i]) {
+			ref = o.LensRefs[i]
+		}
+		data.LensIDs = append(data.LensIDs, ref)
 		for _, p := range l.Pillars {
 			if !seen[p.ID] {
 				seen[p.ID] = true
