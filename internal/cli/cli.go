@@ -147,7 +147,7 @@ plans, milestones and reports, and a CI gate.`,
 	}
 	root.PersistentFlags().StringVar(&a.color, "color", "auto", "colour terminal output: auto (only on a terminal), always or never")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return &exitError{code: ExitInvalid, err: fmt.Errorf("%w\nRun '%s --help' for usage.", err, c.CommandPath())}
+		return &exitError{code: ExitInvalid, err: fmt.Errorf("%w (run '%s --help' for usage)", err, c.CommandPath())}
 	})
 	root.AddCommand(a.reviewCommand(), a.lensCommand(), a.versionCommand())
 	root.CompletionOptions.HiddenDefaultCmd = true

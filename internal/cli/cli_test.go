@@ -164,6 +164,17 @@ func TestFailedCommandsLeaveTheWorkloadAlone(t *testing.T) {
 	}
 }
 
+func TestInitIntoNewDirectory(t *testing.T) {
+	dir := newWorkspace(t)
+	expect(t, run(t, dir, "", "review", "init", "svc/fraud", "--lens", "machine-learning"), 0, "wrote svc/fraud/walens.yaml", "Next: walens review answer svc/fraud")
+	expect(t, run(t, dir, "", "review", "svc/fraud"), 0, "walens review: fraud")
+	expect(t, run(t, dir, "", "review", "init", "other.yaml", "--lens", "generative-ai", "--name", "x"), 2, "name must be 3-100 characters")
+	if _, err := os.Stat(filepath.Join(dir, "other.yaml")); err == nil {
+		t.Error("an invalid template was written")
+	}
+	expect(t, run(t, dir, "", "review", "init", "other.yaml", "--lens", "generative-ai"), 0, "Next: walens review answer other.yaml")
+}
+
 func TestAnswerQuitAndEOFKeepProgress(t *testing.T) {
 	dir := newWorkspace(t)
 	expect(t, run(t, dir, "", "review", "init", "--lens", "./tiny.lens.yaml"), 0)

@@ -126,7 +126,8 @@ current directory). An existing file is never overwritten.`,
 			path := review.DefaultFile
 			if len(args) == 1 {
 				path = args[0]
-				if st, err := os.Stat(path); (err == nil && st.IsDir()) || strings.HasSuffix(path, "/") {
+				// A path that is not a YAML file name is a directory, existing or to be created.
+				if st, err := os.Stat(path); (err == nil && st.IsDir()) || !hasYAMLExt(path) {
 					path = filepath.Join(path, review.DefaultFile)
 				}
 			}
@@ -145,7 +146,11 @@ current directory). An existing file is never overwritten.`,
 				o.LensRefs = append(o.LensRefs, ref)
 			}
 			o.Builtins = a.catalog.BuiltinIDs()
-			data, err := review.Template(filepath.Dir(path), o)
+			ref := filepath.Dir(path)
+			if filepath.Base(path) != review.DefaultFile {
+				ref = path
+			}
+			data, err := review.Template(ref, o)
 			if err != nil {
 				return err
 			}
@@ -171,7 +176,11 @@ current directory). An existing file is never overwritten.`,
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(a.io.Stdout, "wrote %s\nNext: walens review answer %s\n", path, filepath.Dir(path))
+			next := filepath.Dir(path)
+			if filepath.Base(path) != review.DefaultFile {
+				next = path
+			}
+			fmt.Fprintf(a.io.Stdout, "wrote %s\nNext: walens review answer %s\n", path, next)
 			return nil
 		},
 	}
@@ -183,6 +192,11 @@ current directory). An existing file is never overwritten.`,
 	cmd.Flags().StringSliceVar(&lensRefs, "lens", nil, "lens ID or custom lens file (repeatable, or comma-separated)")
 	cmd.Flags().BoolVar(&force, "force", false, "replace an existing workload file")
 	return cmd
+}
+
+func hasYAMLExt(p string) bool {
+	ext := strings.ToLower(filepath.Ext(p))
+	return ext == ".yaml" || ext == ".yml"
 }
 
 func mustAbs(p string) string {

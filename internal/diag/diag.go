@@ -119,7 +119,10 @@ func (l List) Sort() {
 		if a.Line != b.Line {
 			return a.Line < b.Line
 		}
-		return a.Path < b.Path
+		if a.Path != b.Path {
+			return a.Path < b.Path
+		}
+		return a.Message < b.Message
 	})
 }
 

@@ -60,6 +60,7 @@ func TestClosest(t *testing.T) {
 	cands := []string{"gensec01_bp01", "gensec01_bp02", "gensec02_bp01", "improvementPlan", "helpfulResource"}
 	tests := map[string]string{
 		"gensec01_bp2":   "gensec01_bp02",
+		"gensec01_bp2x":  "gensec01_bp02",
 		"GENSEC01_BP02":  "gensec01_bp02",
 		"improvmentPlan": "improvementPlan",
 		"zzz":            "",

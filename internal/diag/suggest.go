@@ -9,10 +9,18 @@ func Closest(word string, candidates []string) string {
 	w := strings.ToLower(word)
 	best, bestDist := "", -1
 	limit := max(2, len(w)/3)
+	bestShared := 0
 	for _, c := range candidates {
-		d := distance(w, strings.ToLower(c))
-		if d <= limit && (bestDist < 0 || d < bestDist) {
-			best, bestDist = c, d
+		lc := strings.ToLower(c)
+		d := distance(w, lc)
+		if d > limit {
+			continue
+		}
+		// Between equally distant candidates, prefer the one sharing more characters: "bp4x" is nearer "bp04"
+		// than "bp01".
+		shared := sharedChars(w, lc)
+		if bestDist < 0 || d < bestDist || d == bestDist && shared > bestShared {
+			best, bestDist, bestShared = c, d, shared
 		}
 	}
 	if best != "" || len(w) < 3 {
@@ -54,4 +62,19 @@ func distance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+func sharedChars(a, b string) int {
+	var counts [256]int
+	for i := 0; i < len(a); i++ {
+		counts[a[i]]++
+	}
+	n := 0
+	for i := 0; i < len(b); i++ {
+		if counts[b[i]] > 0 {
+			counts[b[i]]--
+			n++
+		}
+	}
+	return n
 }

@@ -64,7 +64,8 @@ func Run(ctx context.Context, in io.Reader, out io.Writer, r *review.Review, sav
 		l := r.Lens(it.lensID)
 		ref := l.Question(it.questionID)
 		sum.Asked++
-		showQuestion(out, s, l, ref, i+1, len(items), r.AnswerFor(it.lensID, it.questionID))
+		elsewhere := func(practice string) string { return r.PracticeElsewhere(it.lensID, practice) }
+		showQuestion(out, s, l, ref, i+1, len(items), r.AnswerFor(it.lensID, it.questionID), elsewhere)
 		for {
 			fmt.Fprint(out, s.bold("> "))
 			line, err := next(ctx, lines)
@@ -236,6 +237,9 @@ func parse(line string, q *lens.Question) (action, *review.Answer, error) {
 		return actHelp, nil, nil
 	}
 	fields := strings.Fields(strings.ReplaceAll(body, ",", " "))
+	if len(fields) == 0 {
+		return 0, nil, errors.New("no choice given; answer with numbers such as 1,3-4, or ? for help")
+	}
 	if f := strings.ToLower(fields[0]); f == "n" || f == "na" {
 		if len(fields) > 2 {
 			return 0, nil, errors.New(`write "n" or "n REASON" to mark the question not applicable`)
@@ -262,6 +266,9 @@ func parse(line string, q *lens.Question) (action, *review.Answer, error) {
 			none := q.NoneChoice()
 			if none == nil || na {
 				return 0, nil, errors.New("this question has no \"None of these\" choice")
+			}
+			if seen[none.ID] {
+				return 0, nil, errors.New("0 (none of these) is given twice")
 			}
 			a.Selected = append(a.Selected, none.ID)
 			seen[none.ID] = true

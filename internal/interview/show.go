@@ -54,7 +54,7 @@ func wrapText(text string, width int, indent string) string {
 	return b.String()
 }
 
-func showQuestion(out io.Writer, s style, l *lens.Lens, ref lens.QuestionRef, n, total int, current *review.Answer) {
+func showQuestion(out io.Writer, s style, l *lens.Lens, ref lens.QuestionRef, n, total int, current *review.Answer, elsewhere func(ref string) string) {
 	q := ref.Question
 	where := []string{l.ID, ref.Pillar.Name}
 	for _, ph := range q.Phases {
@@ -85,9 +85,13 @@ func showQuestion(out io.Writer, s style, l *lens.Lens, ref lens.QuestionRef, n,
 		}
 		level := ""
 		if c.Risk != "" {
-			level = s.risk(levelRisk(c.Risk), fmt.Sprintf("%-8s", c.Risk)) + " "
+			level = s.risk(levelRisk(c.Risk), fmt.Sprintf("%-6s", review.LevelLabel(c.Risk))) + " "
 		}
-		fmt.Fprintf(out, "  %2d [%s] %s%s %s\n", i+1, mark, level, s.dim(c.Label()), c.Title)
+		hint := ""
+		if where := elsewhere(c.Ref); where != "" {
+			hint = s.dim(" (in place per " + where + ")")
+		}
+		fmt.Fprintf(out, "  %2d [%s] %s%s %s%s\n", i+1, mark, level, s.dim(c.Label()), c.Title, hint)
 	}
 	if none := q.NoneChoice(); none != nil {
 		mark := " "

@@ -21,7 +21,7 @@ const MaxFileBytes = 8 << 20
 type Kind string
 
 const (
-	KindWalens Kind = "walens"     // walens YAML (or JSON) with format: walens-lens/v1
+	KindWalens Kind = "walens"      // walens YAML (or JSON) with format: walens-lens/v1
 	KindAWS    Kind = "custom-lens" // AWS Well-Architected Tool custom-lens JSON, schemaVersion 2021-11-01
 )
 

@@ -52,13 +52,19 @@ func TestParseWalensErrors(t *testing.T) {
 			`x.yaml:28:14: pillars[0].questions[0].riskRules[0].condition: condition "sec01_a & sec01_b" does not parse: column 9: character "&" is not an operator; use "&&"`},
 		{"rule names unknown choice", func(s string) string { return strings.Replace(s, `"sec01_a && sec01_b"`, `"sec01_a && sec01_bb"`, 1) },
 			`x.yaml:28:14: pillars[0].questions[0].riskRules[0].condition: condition names "sec01_bb", which is not a choice of question "sec01" (did you mean "sec01_b"?)`},
-		{"no default", func(s string) string { return strings.Replace(s, "{condition: default, risk: HIGH_RISK}", `{condition: "!sec01_a", risk: HIGH_RISK}`, 1) },
+		{"no default", func(s string) string {
+			return strings.Replace(s, "{condition: default, risk: HIGH_RISK}", `{condition: "!sec01_a", risk: HIGH_RISK}`, 1)
+		},
 			`no rule with condition "default"`},
 		{"bad risk", func(s string) string { return strings.Replace(s, "risk: NO_RISK", "risk: NONE_RISK", 1) },
 			`risk "NONE_RISK" must be NO_RISK, MEDIUM_RISK or HIGH_RISK (did you mean "NO_RISK"?)`},
-		{"unknown field", func(s string) string { return strings.Replace(s, "improvementPlan: {displayText: Start doing A.}", "improvmentPlan: {displayText: Start doing A.}", 1) },
+		{"unknown field", func(s string) string {
+			return strings.Replace(s, "improvementPlan: {displayText: Start doing A.}", "improvmentPlan: {displayText: Start doing A.}", 1)
+		},
 			`x.yaml:20:13: pillars[0].questions[0].choices[0].improvmentPlan: unknown field "improvmentPlan" (did you mean "improvementPlan"?)`},
-		{"missing improvement plan", func(s string) string { return strings.Replace(s, "            improvementPlan: {displayText: Start doing B.}\n", "", 1) },
+		{"missing improvement plan", func(s string) string {
+			return strings.Replace(s, "            improvementPlan: {displayText: Start doing B.}\n", "", 1)
+		},
 			`choices[1].improvementPlan: choice "sec01_b" needs an improvement plan`},
 		{"bad choice id", func(s string) string { return strings.Replace(s, "id: sec01_b\n", "id: sec01-b\n", 1) },
 			`choice id "sec01-b" must be 3-128 characters of letters, digits and underscores`},
@@ -70,7 +76,9 @@ func TestParseWalensErrors(t *testing.T) {
 			"title is 129 characters; the limit is 128"},
 		{"bad level", func(s string) string { return strings.Replace(s, "risk: HIGH\n", "risk: SEVERE\n", 1) },
 			`risk "SEVERE" must be one of HIGH, MEDIUM, LOW or UNSTATED`},
-		{"wrong format", func(s string) string { return strings.Replace(s, "format: walens-lens/v1", "format: walens-lens/v9", 1) },
+		{"wrong format", func(s string) string {
+			return strings.Replace(s, "format: walens-lens/v1", "format: walens-lens/v9", 1)
+		},
 			`x.yaml:1:1: format: format is "walens-lens/v9"`},
 		{"malformed yaml", func(s string) string { return strings.Replace(s, "name: Tiny lens", "name: [Tiny lens", 1) },
 			"invalid YAML"},

@@ -249,19 +249,12 @@ func questionsByPillar(lr *review.LensResult) []htmlPillarQuestions {
 				case c.Status == review.Selected:
 					hq.InPlace = append(hq.InPlace, c.Choice.Label()+" "+c.Title)
 				case c.Status == review.NotApplicable:
-					s := c.Choice.Label() + " " + c.Title
-					if c.Reason != "" {
-						s += " (" + strings.ToLower(strings.ReplaceAll(string(c.Reason), "_", " ")) + ")"
-					}
-					if c.Notes != "" {
-						s += ": " + c.Notes
-					}
-					hq.NA = append(hq.NA, s)
+					hq.NA = append(hq.NA, c.Choice.Label()+" "+c.Title+naDetail(c.Reason, c.Notes))
 				}
 			}
 			for _, id := range q.Missing {
 				c := q.Question.Choice(id)
-				hq.Missing = append(hq.Missing, htmlMissing{Label: c.Label(), Title: c.Title, URL: c.Link(), Level: string(c.Risk)})
+				hq.Missing = append(hq.Missing, htmlMissing{Label: c.Label(), Title: c.Title, URL: c.Link(), Level: review.LevelLabel(c.Risk)})
 			}
 			p.Questions = append(p.Questions, hq)
 		}
@@ -277,4 +270,19 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// naDetail renders the reason and notes of a not-applicable choice: " (out of scope: no tuning)".
+func naDetail(r review.Reason, notes string) string {
+	var parts []string
+	if r != "" {
+		parts = append(parts, strings.ToLower(strings.ReplaceAll(string(r), "_", " ")))
+	}
+	if notes = strings.TrimSpace(notes); notes != "" {
+		parts = append(parts, notes)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(parts, ": ") + ")"
 }

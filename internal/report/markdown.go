@@ -91,7 +91,7 @@ func Markdown(w io.Writer, res *review.Result, plan *review.Plan, m Meta) error 
 		for _, q := range lr.Questions {
 			ew.printf("#### %s %s: %s\n\n", riskBadge(q.Risk), mdEscape(q.Question.Label()), mdEscape(q.Title))
 			if q.Risk == lens.RiskNotApplicable {
-				ew.printf("Not applicable%s.%s\n\n", reasonSuffix(q.Reason), notesSuffix(q.Notes))
+				ew.printf("Not applicable%s.\n\n", mdEscape(naDetail(q.Reason, q.Notes)))
 				continue
 			}
 			if q.Risk == lens.RiskUnanswered {
@@ -105,7 +105,7 @@ func Markdown(w io.Writer, res *review.Result, plan *review.Plan, m Meta) error 
 				case c.Status == review.Selected:
 					done = append(done, mdEscape(c.Choice.Label()+" "+c.Title))
 				case c.Status == review.NotApplicable:
-					na = append(na, mdEscape(c.Choice.Label()+" "+c.Title)+reasonSuffix(c.Reason)+notesSuffix(c.Notes))
+					na = append(na, mdEscape(c.Choice.Label()+" "+c.Title+naDetail(c.Reason, c.Notes)))
 				}
 			}
 			if len(done) > 0 {
@@ -117,8 +117,8 @@ func Markdown(w io.Writer, res *review.Result, plan *review.Plan, m Meta) error 
 			for _, id := range q.Missing {
 				c := q.Question.Choice(id)
 				lvl := ""
-				if c.Risk != "" {
-					lvl = " (" + strings.ToLower(string(c.Risk)) + ")"
+				if l := review.LevelLabel(c.Risk); l != "" {
+					lvl = " (" + strings.ToLower(l) + ")"
 				}
 				ew.printf("- Missing%s: %s\n", lvl, mdLink(c.Label()+" "+c.Title, c.Link()))
 			}
@@ -168,20 +168,6 @@ func riskBadge(r lens.Risk) string {
 		return "N/A"
 	}
 	return "UNANSWERED"
-}
-
-func reasonSuffix(r review.Reason) string {
-	if r == "" {
-		return ""
-	}
-	return " (" + strings.ToLower(strings.ReplaceAll(string(r), "_", " ")) + ")"
-}
-
-func notesSuffix(n string) string {
-	if n == "" {
-		return ""
-	}
-	return " " + mdEscape(n)
 }
 
 func cellSummary(c review.Counts) string {

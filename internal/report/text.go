@@ -54,7 +54,9 @@ func Summary(w io.Writer, res *review.Result, plan *review.Plan, s Style) error 
 	if len(high) > 0 {
 		ew.printf("\n%s\n", s.bold(fmt.Sprintf("High-risk questions (%d)", len(high))))
 		for _, q := range high {
-			ew.printf("  %s %s %s\n", s.risk(lens.RiskHigh, "HIGH"), s.bold(q.Lens.ID+" "+q.Question.Label()), q.Title)
+			head := q.Lens.ID + " " + q.Question.Label()
+			title := strings.TrimPrefix(wrap(head+" "+q.Title, s.width(), "       "), "       "+head+" ")
+			ew.printf("  %s %s %s\n", s.risk(lens.RiskHigh, "HIGH"), s.bold(head), title)
 			var missing []string
 			for _, id := range q.Missing {
 				c := q.Question.Choice(id)
@@ -73,12 +75,11 @@ func Summary(w io.Writer, res *review.Result, plan *review.Plan, s Style) error 
 	case c.Unanswered == c.Total():
 		ew.printf("No question is answered yet. Start with: walens review answer %s\n", res.File)
 	default:
-		ew.printf("%s answered of %d; %s and %s. ", plural(c.Answered(), "question", "questions"), c.Total(),
+		ew.printf("%d of %d questions answered: %s, %s.\n", c.Answered(), c.Total(),
 			s.risk(lens.RiskHigh, plural(c.High, "high risk", "high risks")), s.risk(lens.RiskMedium, plural(c.Medium, "medium risk", "medium risks")))
 		if plan != nil && len(plan.Items) > 0 {
-			ew.printf("Improvement plan: walens review plan %s (%d high, %d medium items)\n", res.File, plan.Count("HIGH"), plan.Count("MEDIUM"))
-		} else {
-			ew.printf("\n")
+			ew.printf("Improvement plan: %s to put in place (%d whose absence is high risk, %d medium): walens review plan %s\n",
+				plural(len(plan.Items), "best practice", "best practices"), plan.Count("HIGH"), plan.Count("MEDIUM"), res.File)
 		}
 		if c.Unanswered > 0 {
 			ew.printf("%s unanswered: walens review answer %s\n", plural(c.Unanswered, "question", "questions"), res.File)
@@ -198,7 +199,12 @@ func CheckText(w io.Writer, c *review.CheckResult, s Style) error {
 	}
 	ew.printf("%s %s: %s\n", s.risk(lens.RiskHigh, "FAIL"), scope, plural(len(c.Findings), "finding", "findings"))
 	for _, f := range c.Findings {
-		ew.printf("  %s %s %s\n      %s\n", s.risk(f.Risk, fmt.Sprintf("%-10s", riskLabel(f.Risk))), s.bold(f.Lens+" "+labelOr(f.Ref, f.Question)), f.Title, s.dim(f.Why))
+		ew.printf("  %s %s %s\n", s.risk(f.Risk, fmt.Sprintf("%-10s", riskLabel(f.Risk))), s.bold(f.Lens+" "+labelOr(f.Ref, f.Question)), f.Title)
+		detail := f.Why
+		if len(f.Missing) > 0 {
+			detail += "; missing: " + strings.Join(f.Missing, "; ")
+		}
+		ew.printf("%s\n", s.dim(wrap(detail, s.width(), "             ")))
 	}
 	return ew.err
 }

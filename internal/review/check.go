@@ -25,6 +25,8 @@ type Finding struct {
 	Risk     lens.Risk `json:"risk"`
 	From     lens.Risk `json:"from,omitempty"` // the baseline's risk, when comparing
 	Why      string    `json:"why"`
+	// Missing lists the practices not in place that carry at least the failing level, as "REF title".
+	Missing []string `json:"missing,omitempty"`
 }
 
 // CheckResult is the outcome of the gate.
@@ -47,7 +49,7 @@ func Check(res *Result, opts CheckOptions) (*CheckResult, error) {
 	}
 	for _, lr := range res.Lenses {
 		for _, q := range lr.Questions {
-			f := Finding{Lens: lr.ID, Question: q.ID, Ref: q.Ref, Title: q.Title, Risk: q.Risk}
+			f := Finding{Lens: lr.ID, Question: q.ID, Ref: q.Ref, Title: q.Title, Risk: q.Risk, Missing: missingAtLeast(q, opts.FailOn)}
 			if q.Risk == lens.RiskUnanswered {
 				if opts.FailOnUnanswered {
 					f.Why = "unanswered"
@@ -81,4 +83,17 @@ func Check(res *Result, opts CheckOptions) (*CheckResult, error) {
 	}
 	out.Passed = len(out.Findings) == 0
 	return out, nil
+}
+
+// missingAtLeast names the missing practices of a question whose level is at least the given risk; for lenses
+// without levels, every missing practice.
+func missingAtLeast(q *QuestionResult, r lens.Risk) []string {
+	var out []string
+	for _, id := range q.Missing {
+		c := q.Question.Choice(id)
+		if lvl := itemLevel(c.Risk, q.Risk); c.Risk == "" || levelRank(lvl) <= levelRank(string(r)) {
+			out = append(out, c.Label()+" "+c.Title)
+		}
+	}
+	return out
 }

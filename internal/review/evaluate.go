@@ -325,3 +325,12 @@ func (r *Result) Question(lensID, questionID string) *QuestionResult {
 	}
 	return nil
 }
+
+// Describe gives the reference, title and pillar of a question of the result, for labelling diffs.
+func (r *Result) Describe(lensID, questionID string) (ref, title, pillar string, ok bool) {
+	q := r.Question(lensID, questionID)
+	if q == nil {
+		return "", "", "", false
+	}
+	return q.Ref, q.Title, q.PillarID, true
+}

@@ -22,6 +22,9 @@ type PlanItem struct {
 	ChoiceTitle   string    `json:"choiceTitle"`
 	Action        string    `json:"action"`
 	URL           string    `json:"url,omitempty"`
+	// AlsoIn lists other questions (lens/question) that ask for the same best practice, such as an MLSUS
+	// practice in both the machine-learning and the sustainability-ai lens. The plan lists it once.
+	AlsoIn []string `json:"alsoIn,omitempty"`
 }
 
 // QuestionKey names a question for lists such as the unanswered ones.
@@ -92,12 +95,32 @@ func BuildPlan(res *Result) *Plan {
 		}
 		return a.seq < b.seq
 	})
-	plan.Items = make([]PlanItem, len(all))
-	for i, k := range all {
-		k.item.Rank = i + 1
-		plan.Items[i] = k.item
+	plan.Items = make([]PlanItem, 0, len(all))
+	byRef := map[string]int{}
+	for _, k := range all {
+		if k.item.ChoiceRef != "" {
+			if i, dup := byRef[k.item.ChoiceRef]; dup {
+				plan.Items[i].AlsoIn = append(plan.Items[i].AlsoIn, k.item.Lens+"/"+k.item.Question)
+				continue
+			}
+			byRef[k.item.ChoiceRef] = len(plan.Items)
+		}
+		k.item.Rank = len(plan.Items) + 1
+		plan.Items = append(plan.Items, k.item)
 	}
 	return plan
+}
+
+// LevelLabel is how a practice's level reads in reports: AWS pages that state no level are treated, and shown, as
+// MEDIUM, the level walens' rules give them.
+func LevelLabel(l lens.Level) string {
+	switch l {
+	case lens.LevelUnstated:
+		return "MEDIUM"
+	case "":
+		return ""
+	}
+	return string(l)
 }
 
 // itemLevel is the stated level of a practice, or for lenses that state none (most custom lenses) the risk of the

@@ -345,8 +345,7 @@ func TestSetAnswerKeepsCommentsAndValidates(t *testing.T) {
 	if err := r.SetAnswer("tiny", "sec01", &Answer{Selected: []string{"sec01_bp01"}, Notes: "first"}); err != nil {
 		t.Fatal(err)
 	}
-	r, err = r.Save(cat)
-	if err != nil {
+	if _, err := r.Save(cat); err != nil {
 		t.Fatal(err)
 	}
 	// Replace the same answer through an alias key written by hand.
@@ -427,4 +426,38 @@ func FuzzParseWorkload(f *testing.F) {
 		res := Evaluate(r)
 		BuildPlan(res)
 	})
+}
+
+// TestSharedPractices covers best practices that two lenses share: MLSUS practices appear in both the
+// machine-learning and the sustainability-ai lens.
+func TestSharedPractices(t *testing.T) {
+	head := `format: walens-workload/v1
+workload:
+  name: shared
+  lenses: [machine-learning, sustainability-ai]
+answers:
+`
+	// Consistent answers: the practice is missing in both, so the plan lists it once.
+	r := load(t, head+"  machine-learning:\n    mlsus01: {selected: [mlsus01_no]}\n  sustainability-ai:\n    sus06: {selected: [sus06_no]}\n")
+	if len(r.Warnings) != 0 {
+		t.Errorf("unexpected warnings: %v", r.Warnings)
+	}
+	var found []PlanItem
+	for _, it := range BuildPlan(Evaluate(r)).Items {
+		if it.ChoiceRef == "MLSUS01-BP01" {
+			found = append(found, it)
+		}
+	}
+	if len(found) != 1 || strings.Join(found[0].AlsoIn, ",") != "sustainability-ai/sus06" {
+		t.Errorf("plan items for MLSUS01-BP01 = %+v, want one, also in sustainability-ai/sus06", found)
+	}
+
+	// Contradicting answers produce a warning that names both places.
+	r = load(t, head+"  machine-learning:\n    mlsus01: {selected: [MLSUS01-BP01]}\n  sustainability-ai:\n    sus06: {selected: [sus06_no]}\n")
+	if len(r.Warnings) != 1 || !strings.Contains(r.Warnings[0].String(), "answers.sustainability-ai.sus06: MLSUS01-BP01 is in place according to machine-learning mlsus01 but not here") {
+		t.Errorf("warnings = %v", r.Warnings)
+	}
+	if got := r.PracticeElsewhere("sustainability-ai", "MLSUS01-BP01"); got != "machine-learning mlsus01" {
+		t.Errorf("PracticeElsewhere = %q", got)
+	}
 }

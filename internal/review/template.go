@@ -52,12 +52,15 @@ workload:
 #   answers:
 #     {{.ExampleLens}}:
 #       {{.ExampleQuestion}}:
-#         selected: [{{.ExampleChoice}}]   # practices in place: choice IDs, AWS IDs or aliases
-#         choices:                          # status per choice, when it needs a reason or notes
+#         # Practices in place: choice IDs, AWS best-practice IDs or aliases.
+#         selected: [{{.ExampleChoice}}]
+#         # A status per choice, when one needs a reason or notes.
+#         choices:
 #           {{.ExampleChoice2}}: {status: NOT_APPLICABLE, reason: ARCHITECTURE_CONSTRAINTS, notes: "why"}
 #         notes: "What the team said, and where the evidence is."
 #       {{.ExampleQuestion2}}:
-#         applicable: false                 # the whole question does not apply to this workload
+#         # The whole question does not apply to this workload.
+#         applicable: false
 #         reason: OUT_OF_SCOPE
 answers: {}
 `))

@@ -313,6 +313,67 @@ func (r *Review) check(c *diag.Collector, cat *lens.Catalog) {
 		}
 		r.answers[lensID] = byQuestion
 	}
+	r.checkSharedPractices(c)
+}
+
+// practiceAnswer is where a best practice (by its AWS ID) was answered.
+type practiceAnswer struct {
+	lens, question string
+	done           bool
+}
+
+// practices maps each best-practice ref to its answers in answered, applicable questions of the review's lenses.
+func (r *Review) practices() map[string][]practiceAnswer {
+	out := map[string][]practiceAnswer{}
+	for _, l := range r.Lenses {
+		l.EachQuestion(func(_ *lens.Pillar, q *lens.Question) {
+			a := r.answers[l.ID][q.ID]
+			if a == nil || a.NotApplicable || !answered(a) {
+				return
+			}
+			for _, c := range q.Choices {
+				if c.Ref == "" || c.IsNone() {
+					continue
+				}
+				s := a.Choices[c.ID].Status
+				out[c.Ref] = append(out[c.Ref], practiceAnswer{l.ID, q.ID, s == Selected || s == NotApplicable})
+			}
+		})
+	}
+	return out
+}
+
+// checkSharedPractices warns when a best practice that appears in two of the review's lenses (an MLSUS practice
+// in machine-learning and sustainability-ai, say) is in place according to one answer and missing in the other.
+func (r *Review) checkSharedPractices(c *diag.Collector) {
+	for ref, answers := range r.practices() {
+		for _, a := range answers {
+			if a.done {
+				continue
+			}
+			for _, b := range answers {
+				if b.done {
+					c.Warnf(diag.Key(diag.Key("answers", a.lens), a.question),
+						"%s is in place according to %s %s but not here; answer it the same way in both lenses", ref, b.lens, b.question)
+					break
+				}
+			}
+		}
+	}
+}
+
+// PracticeElsewhere reports where else in the review a best practice is answered as in place, for hints while
+// answering; it returns "" when nowhere.
+func (r *Review) PracticeElsewhere(lensID, ref string) string {
+	if ref == "" {
+		return ""
+	}
+	for _, a := range r.practices()[ref] {
+		if a.done && a.lens != lensID {
+			return a.lens + " " + a.question
+		}
+	}
+	return ""
 }
 
 func resolveAnswer(c *diag.Collector, path string, q *lens.Question, a *Answer) *resolved {
