@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
 	"github.com/walens/walens/internal/lens"
 	"github.com/walens/walens/internal/review"
 	"github.com/walens/walens/lenses"
@@ -173,5 +175,69 @@ func TestUserTextIsEscaped(t *testing.T) {
 	}
 	if strings.Contains(m.String(), "<script>") || strings.Contains(m.String(), "| *x*") {
 		t.Error("Markdown report does not escape user text")
+	}
+}
+
+// TestJSONMatchesPublishedSchemas validates every golden JSON document against the schema documented in
+// docs/schemas, so the documentation cannot drift from the output.
+func TestJSONMatchesPublishedSchemas(t *testing.T) {
+	schemaDir, err := filepath.Abs(filepath.Join("..", "..", "docs", "schemas"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	// The schemas refer to each other by their published $id; serve those URLs from docs/schemas.
+	const base = "https://walens.dev/schemas/"
+	all, _ := filepath.Glob(filepath.Join(schemaDir, "*.schema.json"))
+	for _, f := range all {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		if err := c.AddResource(base+filepath.Base(f), doc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	compile := func(name string) *jsonschema.Schema {
+		s, err := c.Compile(base + name)
+		if err != nil {
+			t.Fatalf("compile %s: %v", name, err)
+		}
+		return s
+	}
+	schemas := map[string]*jsonschema.Schema{
+		"report.json":     compile("review-report.schema.json"),
+		"plan.json":       compile("plan.schema.json"),
+		"diff.json":       compile("diff.schema.json"),
+		"check-high.json": compile("check.schema.json"),
+	}
+	files, _ := filepath.Glob(filepath.Join("testdata", "golden", "*.json"))
+	checked := 0
+	for _, f := range files {
+		for suffix, s := range schemas {
+			if !strings.HasSuffix(f, "."+suffix) {
+				continue
+			}
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Validate(inst); err != nil {
+				t.Errorf("%s does not match its schema: %v", f, err)
+			}
+			checked++
+		}
+	}
+	if checked < 7 {
+		t.Errorf("validated %d golden JSON files, want 7", checked)
 	}
 }

@@ -461,3 +461,31 @@ answers:
 		t.Errorf("PracticeElsewhere = %q", got)
 	}
 }
+
+// TestDocumentedExampleLoads keeps the example in docs/workload-file.md valid.
+func TestDocumentedExampleLoads(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "docs", "workload-file.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(data), "```yaml\n")
+	example, _, ok2 := strings.Cut(rest, "```")
+	if !ok || !ok2 {
+		t.Fatal("no yaml example in docs/workload-file.md")
+	}
+	path := filepath.Join(t.TempDir(), DefaultFile)
+	if err := os.WriteFile(path, []byte(example), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Load(path, catalog(t))
+	if err != nil {
+		t.Fatalf("the documented example does not load: %v", err)
+	}
+	res := Evaluate(r)
+	if got := res.Question("machine-learning", "mlsec04").Risk; got != lens.RiskNotApplicable {
+		t.Errorf("mlsec04 = %s", got)
+	}
+	if got := res.Question("machine-learning", "mlcost06").Risk; got != lens.RiskUnanswered {
+		t.Errorf("mlcost06 = %s", got)
+	}
+}
