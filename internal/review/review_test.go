@@ -489,3 +489,46 @@ func TestDocumentedExampleLoads(t *testing.T) {
 		t.Errorf("mlcost06 = %s", got)
 	}
 }
+
+// TestCustomLensJSONInReview uses a lens in the WA Tool's custom-lens JSON format directly in a workload.
+func TestCustomLensJSONInReview(t *testing.T) {
+	tiny, _, err := lens.LoadFile(filepath.Join("testdata", "tiny.lens.yaml"), lens.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := lens.Export(tiny)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "our-lens.json"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, DefaultFile)
+	doc := `format: walens-workload/v1
+workload:
+  name: json-lens
+  lenses: [./our-lens.json]
+  pillarPriorities: [reliability]
+answers:
+  our-lens:
+    sec01: {selected: [sec01_bp01]}
+    rel01: {selected: [rel01_no]}
+`
+	if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Load(path, catalog(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := Evaluate(r)
+	if res.Question("our-lens", "sec01").Risk != lens.RiskMedium || res.Question("our-lens", "rel01").Risk != lens.RiskHigh {
+		t.Errorf("risks = %s, %s", res.Question("our-lens", "sec01").Risk, res.Question("our-lens", "rel01").Risk)
+	}
+	// Custom-lens JSON carries no levels, so plan items take the level of their question's risk.
+	plan := BuildPlan(res)
+	if plan.Items[0].Level != "HIGH" || plan.Items[0].Question != "rel01" {
+		t.Errorf("first plan item = %+v", plan.Items[0])
+	}
+}
