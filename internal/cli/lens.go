@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v3"
@@ -14,6 +13,7 @@ import (
 	"github.com/walens/walens/internal/atomicfile"
 	"github.com/walens/walens/internal/diag"
 	"github.com/walens/walens/internal/lens"
+	"github.com/walens/walens/internal/report"
 )
 
 func writeJSON(w io.Writer, v any) error {
@@ -123,10 +123,18 @@ walens format, a good start for a custom lens.`,
 			case "json":
 				return writeJSON(w, l)
 			}
-			if question != "" {
-				return showQuestion(w, l, question)
+			if question == "" {
+				return report.LensText(w, l)
 			}
-			return showLens(w, l)
+			ref := findQuestion(l, question)
+			if ref.Question == nil {
+				err := fmt.Errorf("lens %s has no question %q", l.ID, question)
+				if s := diag.Closest(question, l.QuestionNames()); s != "" {
+					err = fmt.Errorf("%w (did you mean %q?)", err, s)
+				}
+				return &exitError{code: ExitInvalid, err: err}
+			}
+			return report.QuestionText(w, l, ref)
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text, yaml (walens lens format) or json")
@@ -134,117 +142,17 @@ walens format, a good start for a custom lens.`,
 	return cmd
 }
 
-func showLens(w io.Writer, l *lens.Lens) error {
-	q, p := l.Counts()
-	fmt.Fprintf(w, "%s (%s) %s\n%d %ss, %d questions, %d best practices\n", l.Name, l.ID, l.Version, len(l.Pillars), l.GroupName(), q, p)
-	if l.URL != "" {
-		fmt.Fprintf(w, "%s\n", l.URL)
-	}
-	if len(l.Phases) > 0 {
-		var names []string
-		for _, ph := range l.Phases {
-			names = append(names, ph.ID)
-		}
-		fmt.Fprintf(w, "Phases: %s\n", strings.Join(names, ", "))
-	}
-	for _, p := range l.Pillars {
-		fmt.Fprintf(w, "\n%s (%s)\n", p.Name, p.ID)
-		for _, q := range p.Questions {
-			fmt.Fprintf(w, "  %-12s %s\n", q.Label(), q.Title)
-			for _, c := range q.Choices {
-				if c.IsNone() {
-					continue
-				}
-				level := string(c.Risk)
-				if level == "" {
-					level = "-"
-				}
-				fmt.Fprintf(w, "    %-8s %-18s %s\n", level, c.Label(), c.Title)
-			}
-		}
-	}
-	return nil
-}
-
-func showQuestion(w io.Writer, l *lens.Lens, id string) error {
+// findQuestion accepts a question's ID, AWS ID or alias, or the ID of one of its best practices.
+func findQuestion(l *lens.Lens, id string) lens.QuestionRef {
 	ref := l.Question(id)
 	if ref.Question == nil {
-		// A best-practice ID (or legacy alias) leads to its question.
 		l.EachQuestion(func(p *lens.Pillar, q *lens.Question) {
 			if ref.Question == nil && q.Choice(id) != nil {
 				ref = lens.QuestionRef{Pillar: p, Question: q}
 			}
 		})
 	}
-	if ref.Question == nil {
-		err := fmt.Errorf("lens %s has no question %q", l.ID, id)
-		if s := diag.Closest(id, l.QuestionNames()); s != "" {
-			err = fmt.Errorf("%w (did you mean %q?)", err, s)
-		}
-		return &exitError{code: ExitInvalid, err: err}
-	}
-	q := ref.Question
-	fmt.Fprintf(w, "%s  %s\n%s: %s", q.Label(), q.Title, capitalize(l.GroupName()), ref.Pillar.Name)
-	if len(q.Phases) > 0 {
-		fmt.Fprintf(w, " · phases: %s", strings.Join(q.Phases, ", "))
-	}
-	fmt.Fprintf(w, "\nIDs: %s", q.ID)
-	if len(q.Aliases) > 0 {
-		fmt.Fprintf(w, " (also %s)", strings.Join(q.Aliases, ", "))
-	}
-	fmt.Fprintf(w, "\n\n%s\n", wrap(q.Description, "  "))
-	for _, c := range q.Choices {
-		fmt.Fprintf(w, "\n  %s  %s", c.ID, c.Title)
-		if c.Ref != "" {
-			fmt.Fprintf(w, "  [%s", c.Ref)
-			if len(c.Aliases) > 0 {
-				fmt.Fprintf(w, ", %s", strings.Join(c.Aliases, ", "))
-			}
-			fmt.Fprintf(w, "]")
-		}
-		if c.Risk != "" {
-			fmt.Fprintf(w, "  risk if missing: %s", c.Risk)
-		}
-		fmt.Fprintln(w)
-		if g := c.Guidance(); g != "" {
-			fmt.Fprintf(w, "%s\n", wrap(g, "      "))
-		}
-		if act := c.Action(); act != "" {
-			fmt.Fprintf(w, "%s\n", wrap("Improve: "+act, "      "))
-		}
-		if u := c.Link(); u != "" {
-			fmt.Fprintf(w, "      %s\n", u)
-		}
-	}
-	fmt.Fprintf(w, "\n  Risk rules (first match wins):\n")
-	for _, r := range q.RiskRules {
-		fmt.Fprintf(w, "    %-12s if %s\n", r.Risk, r.Condition)
-	}
-	return nil
-}
-
-func capitalize(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
-}
-
-func wrap(text, indent string) string {
-	var b strings.Builder
-	line := indent
-	for _, word := range strings.Fields(text) {
-		if len(line) > len(indent) && len(line)+1+len(word) > 100 {
-			b.WriteString(line + "\n")
-			line = indent
-		}
-		if len(line) > len(indent) {
-			line += " "
-		}
-		line += word
-	}
-	b.WriteString(line)
-	return b.String()
+	return ref
 }
 
 func (a *app) lensValidateCommand() *cobra.Command {

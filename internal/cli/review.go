@@ -44,6 +44,19 @@ func (a *app) load(path string) (*review.Review, error) {
 	return r, nil
 }
 
+// evaluate loads the workload named by a positional argument or -f, and evaluates it.
+func (a *app) evaluate(args []string, file string) (*review.Review, *review.Result, error) {
+	path, err := workloadPath(args, file)
+	if err != nil {
+		return nil, nil, err
+	}
+	r, err := a.load(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	return r, review.Evaluate(r), nil
+}
+
 func (a *app) meta() report.Meta {
 	return report.Meta{GeneratedAt: a.io.Now(), WalensVersion: a.io.Version}
 }
@@ -74,15 +87,10 @@ schema in docs/report-json.md).`,
 			if err := errors.Join(a.checkColorFlag(), checkFormat(format, "text", "markdown", "json", "html")); err != nil {
 				return err
 			}
-			path, err := workloadPath(args, file)
+			r, res, err := a.evaluate(args, file)
 			if err != nil {
 				return err
 			}
-			r, err := a.load(path)
-			if err != nil {
-				return err
-			}
-			res := review.Evaluate(r)
 			plan := review.BuildPlan(res)
 			o := a.openOutput(out)
 			switch format {
@@ -279,15 +287,10 @@ action and a link to the AWS page.`,
 			if limit < 0 {
 				return usageError("--limit must be 0 (all) or more")
 			}
-			path, err := workloadPath(args, file)
+			_, res, err := a.evaluate(args, file)
 			if err != nil {
 				return err
 			}
-			r, err := a.load(path)
-			if err != nil {
-				return err
-			}
-			res := review.Evaluate(r)
 			plan := review.BuildPlan(res)
 			o := a.openOutput(out)
 			switch format {
@@ -498,23 +501,19 @@ adopt the gate without fixing every existing risk first. Exit 2 means the input 
 			if level != lens.RiskHigh && level != lens.RiskMedium {
 				return usageError("--fail-on must be high or medium, not %q", failOn)
 			}
-			path, err := workloadPath(args, file)
-			if err != nil {
-				return err
-			}
-			r, err := a.load(path)
+			r, res, err := a.evaluate(args, file)
 			if err != nil {
 				return err
 			}
 			opts := review.CheckOptions{FailOn: level, FailOnUnanswered: failUnanswered}
 			if baseline != "" {
-				m, err := review.FindMilestone(path, baseline)
+				m, err := review.FindMilestone(r.Path, baseline)
 				if err != nil {
 					return err
 				}
 				opts.Baseline = review.StateOfMilestone(m)
 			}
-			out, err := review.Check(review.Evaluate(r), opts)
+			out, err := review.Check(res, opts)
 			if err != nil {
 				return err
 			}

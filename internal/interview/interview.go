@@ -8,10 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/walens/walens/internal/lens"
+	"github.com/walens/walens/internal/report"
 	"github.com/walens/walens/internal/review"
 )
 
@@ -55,11 +57,8 @@ func Run(ctx context.Context, in io.Reader, out io.Writer, r *review.Review, sav
 		return sum, nil
 	}
 	lines := readLines(ctx, in)
-	s := style{color: opts.Color, width: opts.Width}
-	if s.width <= 0 {
-		s.width = 100
-	}
-	fmt.Fprintf(out, "%s\n", s.dim(fmt.Sprintf("%d questions to answer. Each answer is saved to %s as you go.", len(items), r.Path)))
+	s := report.Style{Color: opts.Color, Width: opts.Width}
+	fmt.Fprintf(out, "%s\n", s.Dim(fmt.Sprintf("%d questions to answer. Each answer is saved to %s as you go.", len(items), r.Path)))
 	for i, it := range items {
 		l := r.Lens(it.lensID)
 		ref := l.Question(it.questionID)
@@ -67,7 +66,7 @@ func Run(ctx context.Context, in io.Reader, out io.Writer, r *review.Review, sav
 		elsewhere := func(practice string) string { return r.PracticeElsewhere(it.lensID, practice) }
 		showQuestion(out, s, l, ref, i+1, len(items), r.AnswerFor(it.lensID, it.questionID), elsewhere)
 		for {
-			fmt.Fprint(out, s.bold("> "))
+			fmt.Fprint(out, s.Bold("> "))
 			line, err := next(ctx, lines)
 			if err != nil {
 				fmt.Fprintln(out)
@@ -84,7 +83,7 @@ func Run(ctx context.Context, in io.Reader, out io.Writer, r *review.Review, sav
 			}
 			act, answer, err := parse(line, ref.Question)
 			if err != nil {
-				fmt.Fprintf(out, "%s %v\n", s.red("?"), err)
+				fmt.Fprintf(out, "%s %v\n", s.Risk(lens.RiskHigh, "?"), err)
 				continue
 			}
 			switch act {
@@ -96,7 +95,7 @@ func Run(ctx context.Context, in io.Reader, out io.Writer, r *review.Review, sav
 				return sum, nil
 			case actSkip:
 				sum.Skipped++
-				fmt.Fprintln(out, s.dim("skipped"))
+				fmt.Fprintln(out, s.Dim("skipped"))
 			case actAnswer:
 				if err := r.SetAnswer(it.lensID, ref.Question.ID, answer); err != nil {
 					return sum, err
@@ -109,7 +108,7 @@ func Run(ctx context.Context, in io.Reader, out io.Writer, r *review.Review, sav
 				sum.Answered++
 				res := review.Evaluate(r)
 				risk := res.Question(it.lensID, ref.Question.ID).Risk
-				fmt.Fprintf(out, "%s %s\n", s.dim("saved:"), s.risk(risk, string(risk)+" risk"))
+				fmt.Fprintf(out, "%s %s\n", s.Dim("saved:"), s.Risk(risk, string(risk)+" risk"))
 			}
 			break
 		}
@@ -247,7 +246,7 @@ func parse(line string, q *lens.Question) (action, *review.Answer, error) {
 		reason := review.Reason("OUT_OF_SCOPE")
 		if len(fields) == 2 {
 			reason = review.Reason(strings.ToUpper(fields[1]))
-			if !validReason(reason) {
+			if !slices.Contains(review.Reasons, reason) {
 				return 0, nil, fmt.Errorf("reason must be one of %s", reasonList())
 			}
 		}
@@ -327,15 +326,6 @@ func practiceChoices(q *lens.Question) []*lens.Choice {
 		}
 	}
 	return out
-}
-
-func validReason(r review.Reason) bool {
-	for _, x := range review.Reasons {
-		if x == r {
-			return true
-		}
-	}
-	return false
 }
 
 func reasonList() string {

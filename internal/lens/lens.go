@@ -5,6 +5,7 @@ package lens
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/walens/walens/internal/riskrule"
@@ -222,7 +223,7 @@ func (q *Question) Label() string {
 func (q *Question) Choice(id string) *Choice {
 	for i := range q.Choices {
 		c := &q.Choices[i]
-		if c.ID == id || c.Ref == id || contains(c.Aliases, id) {
+		if c.ID == id || c.Ref == id || slices.Contains(c.Aliases, id) {
 			return c
 		}
 	}
@@ -298,7 +299,7 @@ func (l *Lens) Question(id string) QuestionRef {
 		p := &l.Pillars[pi]
 		for qi := range p.Questions {
 			q := &p.Questions[qi]
-			if q.ID == id || q.Ref == id || contains(q.Aliases, id) {
+			if q.ID == id || q.Ref == id || slices.Contains(q.Aliases, id) {
 				return QuestionRef{p, q}
 			}
 			if fold.Question == nil && strings.EqualFold(q.ID, id) {
@@ -384,12 +385,3 @@ func (l *Lens) GroupName() string {
 }
 
 func (l *Lens) String() string { return fmt.Sprintf("%s (%s)", l.ID, l.Name) }
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -46,6 +47,8 @@ func (l *Lens) Validate() diag.List {
 type validator struct {
 	c *diag.Collector
 	l *Lens
+	// IDs of the lens's phases and dimensions, for suggestions.
+	phaseIDs, dimensionIDs []string
 }
 
 func (v *validator) text(path, field, s string, limit int, required bool) {
@@ -106,8 +109,9 @@ func (v *validator) lens() {
 		v.link("", l.URL)
 	}
 
-	phases := v.catalogue("phases", len(l.Phases), func(i int) (string, string) { return l.Phases[i].ID, l.Phases[i].Name })
-	dims := v.catalogue("dimensions", len(l.Dimensions), func(i int) (string, string) { return l.Dimensions[i].ID, l.Dimensions[i].Name })
+	phases, phaseIDs := v.catalogue("phases", len(l.Phases), func(i int) (string, string) { return l.Phases[i].ID, l.Phases[i].Name })
+	dims, dimensionIDs := v.catalogue("dimensions", len(l.Dimensions), func(i int) (string, string) { return l.Dimensions[i].ID, l.Dimensions[i].Name })
+	v.phaseIDs, v.dimensionIDs = phaseIDs, dimensionIDs
 
 	switch {
 	case len(l.Pillars) == 0:
@@ -136,9 +140,10 @@ func (v *validator) lens() {
 	}
 }
 
-// catalogue checks a list of phases or dimensions and returns the set of their IDs.
-func (v *validator) catalogue(field string, n int, get func(int) (id, name string)) map[string]bool {
+// catalogue checks a list of phases or dimensions and returns the set and the list of their IDs.
+func (v *validator) catalogue(field string, n int, get func(int) (id, name string)) (map[string]bool, []string) {
 	ids := map[string]bool{}
+	var list []string
 	for i := 0; i < n; i++ {
 		id, name := get(i)
 		path := diag.Index(field, i)
@@ -149,9 +154,10 @@ func (v *validator) catalogue(field string, n int, get func(int) (id, name strin
 			v.c.Errorf(diag.Key(path, "id"), "id %q is listed twice", id)
 		}
 		ids[id] = true
+		list = append(list, id)
 		v.text(path, "name", name, MaxName, true)
 	}
-	return ids
+	return ids, list
 }
 
 func (v *validator) claim(seen map[string]string, path, kind, name string) {
@@ -178,12 +184,7 @@ func (v *validator) question(path string, q *Question, questionIDs map[string]st
 	v.text(path, "description", q.Description, MaxText, true)
 	for i, ph := range q.Phases {
 		if !phases[ph] {
-			var known []string
-			for _, p := range v.l.Phases {
-				known = append(known, p.ID)
-			}
-			p := v.c.Errorf(diag.Index(diag.Key(path, "phases"), i), "phase %q is not defined in the lens's phases", ph)
-			p.Suggest(ph, known)
+			v.c.Errorf(diag.Index(diag.Key(path, "phases"), i), "phase %q is not defined in the lens's phases", ph).Suggest(ph, v.phaseIDs)
 		}
 	}
 	if q.HelpfulResource != nil {
@@ -211,16 +212,12 @@ func (v *validator) question(path string, q *Question, questionIDs map[string]st
 		}
 		ids = append(ids, c.ID)
 		v.text(cp, "title", c.Title, MaxTitle, true)
-		if c.Risk != "" && !containsLevel(c.Risk) {
+		if c.Risk != "" && !slices.Contains(levels, c.Risk) {
 			v.c.Errorf(diag.Key(cp, "risk"), "risk %q must be one of HIGH, MEDIUM, LOW or UNSTATED", c.Risk)
 		}
 		for i, d := range c.Dimensions {
 			if !dims[d] {
-				var known []string
-				for _, x := range v.l.Dimensions {
-					known = append(known, x.ID)
-				}
-				v.c.Errorf(diag.Index(diag.Key(cp, "dimensions"), i), "dimension %q is not defined in the lens's dimensions", d).Suggest(d, known)
+				v.c.Errorf(diag.Index(diag.Key(cp, "dimensions"), i), "dimension %q is not defined in the lens's dimensions", d).Suggest(d, v.dimensionIDs)
 			}
 		}
 		v.resource(diag.Key(cp, "helpfulResource"), c.HelpfulResource)
@@ -260,7 +257,7 @@ func (v *validator) rules(path string, q *Question, choiceIDs []string) {
 	for i := range q.RiskRules {
 		r := &q.RiskRules[i]
 		p := diag.Index(rp, i)
-		if !containsRuleRisk(r.Risk) {
+		if !slices.Contains(ruleRisk, r.Risk) {
 			v.c.Errorf(diag.Key(p, "risk"), "risk %q must be NO_RISK, MEDIUM_RISK or HIGH_RISK", r.Risk).Suggest(string(r.Risk), []string{"NO_RISK", "MEDIUM_RISK", "HIGH_RISK"})
 		}
 		e, err := riskrule.Parse(r.Condition)
@@ -280,7 +277,7 @@ func (v *validator) rules(path string, q *Question, choiceIDs []string) {
 			v.c.Warnf(diag.Key(p, "condition"), "this rule comes after the default rule, which always matches, so it never applies")
 		}
 		for _, id := range riskrule.Idents(e) {
-			if !contains(choiceIDs, id) {
+			if !slices.Contains(choiceIDs, id) {
 				hint := diag.Closest(id, choiceIDs)
 				pr := v.c.Errorf(diag.Key(p, "condition"), "condition names %q, which is not a choice of question %q", id, q.ID)
 				if hint != "" {
@@ -294,22 +291,4 @@ func (v *validator) rules(path string, q *Question, choiceIDs []string) {
 	if defaultAt < 0 {
 		v.c.Errorf(rp, "question %q has no rule with condition \"default\"; the WA Tool requires one", q.ID)
 	}
-}
-
-func containsLevel(l Level) bool {
-	for _, x := range levels {
-		if x == l {
-			return true
-		}
-	}
-	return false
-}
-
-func containsRuleRisk(r RuleRisk) bool {
-	for _, x := range ruleRisk {
-		if x == r {
-			return true
-		}
-	}
-	return false
 }

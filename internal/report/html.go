@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/walens/walens/internal/lens"
@@ -215,9 +216,9 @@ func heatMatrix(lr *review.LensResult) *htmlMatrix {
 				if q.PillarID != row.ID {
 					continue
 				}
-				in := contains(q.Phases, col.ID)
+				in := slices.Contains(q.Phases, col.ID)
 				if mx.Axis == "dimension" {
-					in = contains(q.Dimensions, col.ID)
+					in = slices.Contains(q.Dimensions, col.ID)
 				}
 				if in {
 					cell.Dots = append(cell.Dots, htmlDot{Class: riskClass(q.Risk), Title: fmt.Sprintf("%s %s: %s", q.Question.Label(), riskLabel(q.Risk), q.Title)})
@@ -261,15 +262,6 @@ func questionsByPillar(lr *review.LensResult) []htmlPillarQuestions {
 		out = append(out, p)
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // naDetail renders the reason and notes of a not-applicable choice: " (out of scope: no tuning)".

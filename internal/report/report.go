@@ -33,41 +33,46 @@ const (
 	ansiBlue   = "\x1b[34m"
 )
 
-func (s Style) paint(code, text string) string {
+// Paint wraps text in an ANSI code when colour is on.
+func (s Style) Paint(code, text string) string {
 	if !s.Color || text == "" {
 		return text
 	}
 	return code + text + ansiReset
 }
 
-func (s Style) bold(t string) string { return s.paint(ansiBold, t) }
-func (s Style) dim(t string) string  { return s.paint(ansiDim, t) }
+// Bold and Dim style text when colour is on.
+func (s Style) Bold(t string) string { return s.Paint(ansiBold, t) }
+func (s Style) Dim(t string) string  { return s.Paint(ansiDim, t) }
 
-func (s Style) risk(r lens.Risk, text string) string {
+// Risk colours text by a question risk: red for HIGH, amber for MEDIUM, green for NONE.
+func (s Style) Risk(r lens.Risk, text string) string {
 	switch r {
 	case lens.RiskHigh:
-		return s.paint(ansiRed+ansiBold, text)
+		return s.Paint(ansiRed+ansiBold, text)
 	case lens.RiskMedium:
-		return s.paint(ansiYellow, text)
+		return s.Paint(ansiYellow, text)
 	case lens.RiskNone:
-		return s.paint(ansiGreen, text)
+		return s.Paint(ansiGreen, text)
 	case lens.RiskNotApplicable:
-		return s.paint(ansiBlue, text)
+		return s.Paint(ansiBlue, text)
 	}
-	return s.dim(text)
+	return s.Dim(text)
 }
 
-func (s Style) level(level, text string) string {
+// Level colours text by a practice level (HIGH, MEDIUM, LOW).
+func (s Style) Level(level, text string) string {
 	switch level {
 	case "HIGH":
-		return s.risk(lens.RiskHigh, text)
+		return s.Risk(lens.RiskHigh, text)
 	case "MEDIUM":
-		return s.risk(lens.RiskMedium, text)
+		return s.Risk(lens.RiskMedium, text)
 	}
-	return s.dim(text)
+	return s.Dim(text)
 }
 
-func (s Style) width() int {
+// LineWidth is the width to wrap text at.
+func (s Style) LineWidth() int {
 	if s.Width <= 0 {
 		return 100
 	}
@@ -87,8 +92,8 @@ func riskLabel(r lens.Risk) string {
 	return string(r)
 }
 
-// wrap breaks text into lines no longer than width, each prefixed with indent.
-func wrap(text string, width int, indent string) string {
+// Wrap breaks text into lines no longer than width, each prefixed with indent.
+func Wrap(text string, width int, indent string) string {
 	words := strings.Fields(text)
 	if len(words) == 0 {
 		return ""

@@ -13,9 +13,9 @@ import (
 // Summary writes the terminal risk summary: counts per lens and pillar, then the questions at high risk.
 func Summary(w io.Writer, res *review.Result, plan *review.Plan, s Style) error {
 	ew := &errWriter{w: w}
-	ew.printf("%s  %s\n", s.bold("walens review: "+res.Workload.Name), s.dim(workloadLine(res.Workload)))
+	ew.printf("%s  %s\n", s.Bold("walens review: "+res.Workload.Name), s.Dim(workloadLine(res.Workload)))
 	if res.Workload.Description != "" {
-		ew.printf("%s\n", wrap(res.Workload.Description, s.width(), ""))
+		ew.printf("%s\n", Wrap(res.Workload.Description, s.LineWidth(), ""))
 	}
 	ew.printf("\n")
 
@@ -24,12 +24,12 @@ func Summary(w io.Writer, res *review.Result, plan *review.Plan, s Style) error 
 	row := func(label string, c review.Counts, bold bool) {
 		first := cell{text: label}
 		if bold {
-			first.paint = s.bold
+			first.paint = s.Bold
 		}
 		t.add(first,
-			cell{text: nz(c.High), paint: func(x string) string { return s.risk(lens.RiskHigh, x) }},
-			cell{text: nz(c.Medium), paint: func(x string) string { return s.risk(lens.RiskMedium, x) }},
-			cell{text: nz(c.None), paint: func(x string) string { return s.risk(lens.RiskNone, x) }},
+			cell{text: nz(c.High), paint: func(x string) string { return s.Risk(lens.RiskHigh, x) }},
+			cell{text: nz(c.Medium), paint: func(x string) string { return s.Risk(lens.RiskMedium, x) }},
+			cell{text: nz(c.None), paint: func(x string) string { return s.Risk(lens.RiskNone, x) }},
 			cell{text: nz(c.NotApplicable)}, cell{text: nz(c.Unanswered)}, cell{text: fmt.Sprint(c.Total())})
 	}
 	for _, lr := range res.Lenses {
@@ -52,11 +52,11 @@ func Summary(w io.Writer, res *review.Result, plan *review.Plan, s Style) error 
 		}
 	}
 	if len(high) > 0 {
-		ew.printf("\n%s\n", s.bold(fmt.Sprintf("High-risk questions (%d)", len(high))))
+		ew.printf("\n%s\n", s.Bold(fmt.Sprintf("High-risk questions (%d)", len(high))))
 		for _, q := range high {
 			head := q.Lens.ID + " " + q.Question.Label()
-			title := strings.TrimPrefix(wrap(head+" "+q.Title, s.width(), "       "), "       "+head+" ")
-			ew.printf("  %s %s %s\n", s.risk(lens.RiskHigh, "HIGH"), s.bold(head), title)
+			title := strings.TrimPrefix(Wrap(head+" "+q.Title, s.LineWidth(), "       "), "       "+head+" ")
+			ew.printf("  %s %s %s\n", s.Risk(lens.RiskHigh, "HIGH"), s.Bold(head), title)
 			var missing []string
 			for _, id := range q.Missing {
 				c := q.Question.Choice(id)
@@ -65,7 +65,7 @@ func Summary(w io.Writer, res *review.Result, plan *review.Plan, s Style) error 
 				}
 			}
 			if len(missing) > 0 {
-				ew.printf("%s\n", s.dim(wrap("missing: "+strings.Join(missing, "; "), s.width(), "       ")))
+				ew.printf("%s\n", s.Dim(Wrap("missing: "+strings.Join(missing, "; "), s.LineWidth(), "       ")))
 			}
 		}
 	}
@@ -76,7 +76,7 @@ func Summary(w io.Writer, res *review.Result, plan *review.Plan, s Style) error 
 		ew.printf("No question is answered yet. Start with: walens review answer %s\n", res.File)
 	default:
 		ew.printf("%d of %d questions answered: %s, %s.\n", c.Answered(), c.Total(),
-			s.risk(lens.RiskHigh, plural(c.High, "high risk", "high risks")), s.risk(lens.RiskMedium, plural(c.Medium, "medium risk", "medium risks")))
+			s.Risk(lens.RiskHigh, plural(c.High, "high risk", "high risks")), s.Risk(lens.RiskMedium, plural(c.Medium, "medium risk", "medium risks")))
 		if plan != nil && len(plan.Items) > 0 {
 			ew.printf("Improvement plan: %s to put in place (%d whose absence is high risk, %d medium): walens review plan %s\n",
 				plural(len(plan.Items), "best practice", "best practices"), plan.Count("HIGH"), plan.Count("MEDIUM"), res.File)
@@ -98,28 +98,28 @@ func nz(n int) string {
 // PlanText writes the improvement plan for a terminal. limit > 0 shows only the first items.
 func PlanText(w io.Writer, res *review.Result, plan *review.Plan, limit int, s Style) error {
 	ew := &errWriter{w: w}
-	ew.printf("%s  %s\n", s.bold("Improvement plan: "+res.Workload.Name), s.dim(fmt.Sprintf("%d items: %d high, %d medium, %d low",
+	ew.printf("%s  %s\n", s.Bold("Improvement plan: "+res.Workload.Name), s.Dim(fmt.Sprintf("%d items: %d high, %d medium, %d low",
 		len(plan.Items), plan.Count("HIGH"), plan.Count("MEDIUM"), plan.Count("LOW"))))
 	if len(res.Workload.PillarPriorities) > 0 {
-		ew.printf("%s\n", s.dim("Pillar priorities: "+strings.Join(res.Workload.PillarPriorities, " > ")))
+		ew.printf("%s\n", s.Dim("Pillar priorities: "+strings.Join(res.Workload.PillarPriorities, " > ")))
 	}
 	items := plan.Items
 	if limit > 0 && len(items) > limit {
 		items = items[:limit]
 	}
 	for _, it := range items {
-		ew.printf("\n%s %s %s  %s\n", s.dim(fmt.Sprintf("%3d.", it.Rank)), s.level(it.Level, fmt.Sprintf("%-6s", it.Level)),
-			s.bold(labelOr(it.ChoiceRef, it.Choice)), it.ChoiceTitle)
-		ew.printf("%s\n", s.dim(wrap(fmt.Sprintf("%s · %s %s (%s)", it.Lens, labelOr(it.QuestionRef, it.Question), it.PillarName, riskLabel(it.QuestionRisk)), s.width(), "            ")))
+		ew.printf("\n%s %s %s  %s\n", s.Dim(fmt.Sprintf("%3d.", it.Rank)), s.Level(it.Level, fmt.Sprintf("%-6s", it.Level)),
+			s.Bold(labelOr(it.ChoiceRef, it.Choice)), it.ChoiceTitle)
+		ew.printf("%s\n", s.Dim(Wrap(fmt.Sprintf("%s · %s %s (%s)", it.Lens, labelOr(it.QuestionRef, it.Question), it.PillarName, riskLabel(it.QuestionRisk)), s.LineWidth(), "            ")))
 		if it.Action != "" {
-			ew.printf("%s\n", wrap(it.Action, s.width(), "            "))
+			ew.printf("%s\n", Wrap(it.Action, s.LineWidth(), "            "))
 		}
 		if it.URL != "" {
-			ew.printf("            %s\n", s.paint(ansiBlue, it.URL))
+			ew.printf("            %s\n", s.Paint(ansiBlue, it.URL))
 		}
 	}
 	if limit > 0 && len(plan.Items) > limit {
-		ew.printf("\n%s\n", s.dim(fmt.Sprintf("... %d more; use --limit 0 to see all", len(plan.Items)-limit)))
+		ew.printf("\n%s\n", s.Dim(fmt.Sprintf("... %d more; use --limit 0 to see all", len(plan.Items)-limit)))
 	}
 	if len(plan.Items) == 0 {
 		ew.printf("\nNothing to improve in the answered questions.\n")
@@ -140,7 +140,7 @@ func labelOr(ref, id string) string {
 // DiffText writes a comparison of two review states.
 func DiffText(w io.Writer, d *review.Diff, s Style) error {
 	ew := &errWriter{w: w}
-	ew.printf("%s\n", s.bold(fmt.Sprintf("Changes from %s to %s", d.From, d.To)))
+	ew.printf("%s\n", s.Bold(fmt.Sprintf("Changes from %s to %s", d.From, d.To)))
 	ew.printf("  %-10s high %d, medium %d, none %d, n/a %d, unanswered %d\n", d.From, d.FromTotals.High, d.FromTotals.Medium, d.FromTotals.None, d.FromTotals.NotApplicable, d.FromTotals.Unanswered)
 	ew.printf("  %-10s high %d, medium %d, none %d, n/a %d, unanswered %d\n", d.To, d.ToTotals.High, d.ToTotals.Medium, d.ToTotals.None, d.ToTotals.NotApplicable, d.ToTotals.Unanswered)
 	if len(d.Changes) == 0 {
@@ -157,10 +157,10 @@ func DiffText(w io.Writer, d *review.Diff, s Style) error {
 		if len(group) == 0 {
 			continue
 		}
-		ew.printf("\n%s (%d)\n", s.bold(kindTitle(kind)), len(group))
+		ew.printf("\n%s (%d)\n", s.Bold(kindTitle(kind)), len(group))
 		for _, c := range group {
 			arrow := fmt.Sprintf("%s -> %s", riskLabel(c.From), riskLabel(c.To))
-			ew.printf("  %-28s %s %s\n", s.risk(c.To, arrow), s.bold(c.Lens+" "+labelOr(c.Ref, c.Question)), c.Title)
+			ew.printf("  %-28s %s %s\n", s.Risk(c.To, arrow), s.Bold(c.Lens+" "+labelOr(c.Ref, c.Question)), c.Title)
 		}
 	}
 	return ew.err
@@ -194,17 +194,17 @@ func CheckText(w io.Writer, c *review.CheckResult, s Style) error {
 		scope = fmt.Sprintf("new or regressed %s against milestone %q", scope, c.Baseline)
 	}
 	if c.Passed {
-		ew.printf("%s no %s (high %d, medium %d, unanswered %d)\n", s.risk(lens.RiskNone, "PASS"), scope, c.Totals.High, c.Totals.Medium, c.Totals.Unanswered)
+		ew.printf("%s no %s (high %d, medium %d, unanswered %d)\n", s.Risk(lens.RiskNone, "PASS"), scope, c.Totals.High, c.Totals.Medium, c.Totals.Unanswered)
 		return ew.err
 	}
-	ew.printf("%s %s: %s\n", s.risk(lens.RiskHigh, "FAIL"), scope, plural(len(c.Findings), "finding", "findings"))
+	ew.printf("%s %s: %s\n", s.Risk(lens.RiskHigh, "FAIL"), scope, plural(len(c.Findings), "finding", "findings"))
 	for _, f := range c.Findings {
-		ew.printf("  %s %s %s\n", s.risk(f.Risk, fmt.Sprintf("%-10s", riskLabel(f.Risk))), s.bold(f.Lens+" "+labelOr(f.Ref, f.Question)), f.Title)
+		ew.printf("  %s %s %s\n", s.Risk(f.Risk, fmt.Sprintf("%-10s", riskLabel(f.Risk))), s.Bold(f.Lens+" "+labelOr(f.Ref, f.Question)), f.Title)
 		detail := f.Why
 		if len(f.Missing) > 0 {
 			detail += "; missing: " + strings.Join(f.Missing, "; ")
 		}
-		ew.printf("%s\n", s.dim(wrap(detail, s.width(), "             ")))
+		ew.printf("%s\n", s.Dim(Wrap(detail, s.LineWidth(), "             ")))
 	}
 	return ew.err
 }

@@ -1,6 +1,7 @@
 package review
 
 import (
+	"slices"
 	"sort"
 
 	"github.com/walens/walens/internal/lens"
@@ -197,12 +198,12 @@ func evaluateLens(l *lens.Lens, answers map[string]*resolved) *LensResult {
 			g.Counts.Add(qr.Risk)
 			lr.Counts.Add(qr.Risk)
 			for i, ph := range l.Phases {
-				if contains(qr.Phases, ph.ID) {
+				if slices.Contains(qr.Phases, ph.ID) {
 					phaseCounts[i].Add(qr.Risk)
 				}
 			}
 			for i, d := range l.Dimensions {
-				if contains(qr.Dimensions, d.ID) {
+				if slices.Contains(qr.Dimensions, d.ID) {
 					dimCounts[i].Add(qr.Risk)
 				}
 			}
@@ -222,11 +223,11 @@ func evaluateLens(l *lens.Lens, answers map[string]*resolved) *LensResult {
 func matrix(l *lens.Lens, lr *LensResult) *Matrix {
 	m := &Matrix{Axis: "phase"}
 	columns := lr.ByPhase
-	member := func(q *QuestionResult, id string) bool { return contains(q.Phases, id) }
+	member := func(q *QuestionResult, id string) bool { return slices.Contains(q.Phases, id) }
 	if len(columns) == 0 {
 		m.Axis = "dimension"
 		columns = lr.ByDimension
-		member = func(q *QuestionResult, id string) bool { return contains(q.Dimensions, id) }
+		member = func(q *QuestionResult, id string) bool { return slices.Contains(q.Dimensions, id) }
 	}
 	if len(columns) == 0 {
 		return nil

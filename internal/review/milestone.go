@@ -139,15 +139,7 @@ func LoadMilestone(path string) (*Milestone, error) {
 		return nil, fmt.Errorf("read milestone: %w", err)
 	}
 	var m Milestone
-	doc, err := yamldoc.Decode(data, &m)
-	if err != nil {
-		if list, ok := err.(diag.List); ok {
-			var pos diag.Positions
-			if doc != nil {
-				pos = doc.Pos
-			}
-			list.Locate(path, pos)
-		}
+	if _, err := yamldoc.DecodeFile(data, path, &m); err != nil {
 		return nil, err
 	}
 	if m.Format != MilestoneFormat {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -158,14 +159,9 @@ func readLimited(path string, limit int) ([]byte, error) {
 // Parse is Load for data already in memory; path is used in messages and to resolve relative lens paths.
 func Parse(data []byte, path string, cat *lens.Catalog) (*Review, error) {
 	r := &Review{Path: path}
-	doc, err := yamldoc.Decode(data, &r.File)
+	doc, err := yamldoc.DecodeFile(data, path, &r.File)
 	if err != nil {
 		if list, ok := err.(diag.List); ok {
-			var pos diag.Positions
-			if doc != nil {
-				pos = doc.Pos
-			}
-			list.Locate(path, pos)
 			return nil, list
 		}
 		return nil, fmt.Errorf("read workload %s: %w", path, err)
@@ -267,7 +263,7 @@ func (r *Review) check(c *diag.Collector, cat *lens.Catalog) {
 		for i, id := range w.PillarPriorities {
 			p := diag.Index("workload.pillarPriorities", i)
 			switch {
-			case !contains(pillarIDs, id):
+			case !slices.Contains(pillarIDs, id):
 				c.Errorf(p, "%q is not a pillar of the workload's lenses", id).Suggest(id, pillarIDs)
 			case prio[id]:
 				c.Errorf(p, "%q is listed twice", id)
@@ -381,7 +377,7 @@ func resolveAnswer(c *diag.Collector, path string, q *lens.Question, a *Answer) 
 	if a.Applicable != nil && !*a.Applicable {
 		res.NotApplicable = true
 	}
-	if a.Reason != "" && !containsReason(a.Reason) {
+	if a.Reason != "" && !slices.Contains(Reasons, a.Reason) {
 		c.Errorf(diag.Key(path, "reason"), "reason %q must be one of %s", a.Reason, reasonList()).Suggest(string(a.Reason), reasonStrings())
 	}
 	if n := utf8.RuneCountInString(a.Notes); n > maxQuestionNotes {
@@ -411,7 +407,7 @@ func resolveAnswer(c *diag.Collector, path string, q *lens.Question, a *Answer) 
 		if ch == nil {
 			continue
 		}
-		if !contains(statuses, string(ca.Status)) {
+		if !slices.Contains(statuses, string(ca.Status)) {
 			msg := fmt.Sprintf("status %q must be SELECTED, NOT_APPLICABLE or UNSELECTED", ca.Status)
 			if ca.Status == "" {
 				msg = "status is required: SELECTED, NOT_APPLICABLE or UNSELECTED"
@@ -419,7 +415,7 @@ func resolveAnswer(c *diag.Collector, path string, q *lens.Question, a *Answer) 
 			c.Errorf(diag.Key(p, "status"), "%s", msg).Suggest(string(ca.Status), statuses)
 			continue
 		}
-		if ca.Reason != "" && !containsReason(ca.Reason) {
+		if ca.Reason != "" && !slices.Contains(Reasons, ca.Reason) {
 			c.Errorf(diag.Key(p, "reason"), "reason %q must be one of %s", ca.Reason, reasonList()).Suggest(string(ca.Reason), reasonStrings())
 		}
 		if n := utf8.RuneCountInString(ca.Notes); n > maxChoiceNotes {
@@ -448,16 +444,6 @@ func resolveAnswer(c *diag.Collector, path string, q *lens.Question, a *Answer) 
 	}
 	return res
 }
-
-func containsReason(r Reason) bool {
-	for _, x := range Reasons {
-		if x == r {
-			return true
-		}
-	}
-	return false
-}
-
 func reasonStrings() []string {
 	out := make([]string, len(Reasons))
 	for i, r := range Reasons {
@@ -467,12 +453,3 @@ func reasonStrings() []string {
 }
 
 func reasonList() string { return strings.Join(reasonStrings(), ", ") }
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}

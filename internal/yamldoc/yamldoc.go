@@ -60,6 +60,20 @@ func Decode(data []byte, v any) (*Doc, error) {
 	return doc, nil
 }
 
+// DecodeFile is Decode for the content of a named file: problems carry the file name, and lines and columns where
+// the document has them.
+func DecodeFile(data []byte, name string, v any) (*Doc, error) {
+	doc, err := Decode(data, v)
+	if list, ok := err.(diag.List); ok {
+		var pos diag.Positions
+		if doc != nil {
+			pos = doc.Pos
+		}
+		list.Locate(name, pos)
+	}
+	return doc, err
+}
+
 // Decode decodes the document into v, rejecting unknown fields.
 func (d *Doc) Decode(v any) error {
 	var c diag.Collector
