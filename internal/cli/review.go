@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -61,9 +62,8 @@ func (a *app) meta() report.Meta {
 	return report.Meta{GeneratedAt: a.io.Now(), WalensVersion: a.io.Version}
 }
 
-func (a *app) style(w any) report.Style {
-	f, _ := w.(interface{ Write([]byte) (int, error) })
-	return report.Style{Color: f != nil && a.useColor(f)}
+func (a *app) style(w io.Writer) report.Style {
+	return report.Style{Color: a.useColor(w)}
 }
 
 func (a *app) reviewCommand() *cobra.Command {
@@ -398,42 +398,57 @@ func (a *app) milestonesCommand() *cobra.Command {
 	return cmd
 }
 
-// state resolves a diff side: a milestone name or file, or "working" for the current answers.
-func (a *app) state(path, ref string) (*review.State, error) {
-	if strings.EqualFold(ref, review.Working) {
-		r, err := a.load(path)
-		if err != nil {
-			return nil, err
-		}
-		return review.StateOf(review.Working, review.Evaluate(r)), nil
+// diffSides holds what a comparison needs from the workload: its working state, when it loads, and question
+// titles for display. A comparison of two milestones still works when the working file does not load.
+type diffSides struct {
+	a       *app
+	path    string
+	working *review.Result
+	loadErr error
+}
+
+func (a *app) diffSides(path string) *diffSides {
+	d := &diffSides{a: a, path: path}
+	r, err := a.load(path)
+	if err != nil {
+		d.loadErr = err
+		return d
 	}
-	m, err := review.FindMilestone(path, ref)
+	d.working = review.Evaluate(r)
+	return d
+}
+
+// state resolves a side: a milestone name or file, or "working" for the current answers.
+func (d *diffSides) state(ref string) (*review.State, error) {
+	if strings.EqualFold(ref, review.Working) {
+		if d.loadErr != nil {
+			return nil, d.loadErr
+		}
+		return review.StateOf(review.Working, d.working), nil
+	}
+	m, err := review.FindMilestone(d.path, ref)
 	if err != nil {
 		return nil, err
 	}
 	return review.StateOfMilestone(m), nil
 }
 
-// describer looks up question titles in the current catalogue for display.
-func (a *app) describer(path string) func(string, string) (string, string, string, bool) {
-	r, _ := review.Load(path, a.catalog)
-	return func(lensID, qid string) (string, string, string, bool) {
-		var l *lens.Lens
-		if r != nil {
-			l = r.Lens(lensID)
+// describe labels a question from the working review, or from the catalogue for lenses no longer in it.
+func (d *diffSides) describe(lensID, qid string) (string, string, string, bool) {
+	if d.working != nil {
+		if ref, title, pillar, ok := d.working.Describe(lensID, qid); ok {
+			return ref, title, pillar, true
 		}
-		if l == nil {
-			l, _ = a.catalog.Get(lensID)
-		}
-		if l == nil {
-			return "", "", "", false
-		}
-		ref := l.Question(qid)
-		if ref.Question == nil {
-			return "", "", "", false
-		}
-		return ref.Question.Ref, ref.Question.Title, ref.Pillar.ID, true
 	}
+	l, err := d.a.catalog.Get(lensID)
+	if err != nil {
+		return "", "", "", false
+	}
+	ref := l.Question(qid)
+	if ref.Question == nil {
+		return "", "", "", false
+	}
+	return ref.Question.Ref, ref.Question.Title, ref.Pillar.ID, true
 }
 
 func (a *app) diffCommand() *cobra.Command {
@@ -452,20 +467,20 @@ means the current answers in the workload file. B defaults to working.`,
 			if err := errors.Join(a.checkColorFlag(), checkFormat(format, "text", "markdown", "json")); err != nil {
 				return err
 			}
-			path := review.FindFile(file)
+			sides := a.diffSides(review.FindFile(file))
 			to := review.Working
 			if len(args) == 2 {
 				to = args[1]
 			}
-			sa, err := a.state(path, args[0])
+			sa, err := sides.state(args[0])
 			if err != nil {
 				return err
 			}
-			sb, err := a.state(path, to)
+			sb, err := sides.state(to)
 			if err != nil {
 				return err
 			}
-			d := review.Compare(sa, sb, a.describer(path))
+			d := review.Compare(sa, sb, sides.describe)
 			switch format {
 			case "json":
 				return report.DiffJSON(a.io.Stdout, d, a.meta())
