@@ -11,7 +11,7 @@ import (
 // JSONPositions walks a JSON document and records where each value starts, keyed by its path. It stops quietly at
 // the first syntax error; use JSONError to describe that error.
 func JSONPositions(data []byte) Positions {
-	lines := lineStarts(data)
+	lines := NewLineIndex(data)
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	pos := Positions{}
@@ -63,7 +63,7 @@ func JSONPositions(data []byte) Positions {
 		default:
 			path = Index(top.path, top.index)
 		}
-		pos[path] = offsetPosition(lines, off)
+		pos[path] = lines.Position(off)
 		if isDelim {
 			stack = append(stack, &frame{path: path, object: delim == '{', expectKey: delim == '{'})
 			continue
@@ -76,13 +76,13 @@ func JSONPositions(data []byte) Positions {
 func JSONError(data []byte, err error) Problem {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
-	lines := lineStarts(data)
+	lines := NewLineIndex(data)
 	switch {
 	case errors.As(err, &syn):
-		p := offsetPosition(lines, int(syn.Offset))
+		p := lines.Position(int(syn.Offset))
 		return Problem{Line: p.Line, Col: p.Col, Message: "invalid JSON: " + syn.Error()}
 	case errors.As(err, &typ):
-		p := offsetPosition(lines, int(typ.Offset))
+		p := lines.Position(int(typ.Offset))
 		return Problem{Line: p.Line, Col: p.Col, Path: typ.Field, Message: fmt.Sprintf("expected %s but found a JSON %s", typ.Type, typ.Value)}
 	default:
 		return Problem{Message: err.Error()}
@@ -101,8 +101,12 @@ func skipSeparators(data []byte, off int) int {
 	return off
 }
 
-func lineStarts(data []byte) []int {
-	starts := []int{0}
+// LineIndex finds the line and column of byte offsets in a document.
+type LineIndex []int
+
+// NewLineIndex records where each line of data starts.
+func NewLineIndex(data []byte) LineIndex {
+	starts := LineIndex{0}
 	for i, c := range data {
 		if c == '\n' {
 			starts = append(starts, i+1)
@@ -111,7 +115,8 @@ func lineStarts(data []byte) []int {
 	return starts
 }
 
-func offsetPosition(starts []int, off int) Position {
+// Position returns the 1-based line and column of a byte offset.
+func (starts LineIndex) Position(off int) Position {
 	line := sort.Search(len(starts), func(i int) bool { return starts[i] > off })
 	if line == 0 {
 		return Position{Line: 1, Col: off + 1}
