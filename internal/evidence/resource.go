@@ -58,13 +58,30 @@ type Graph struct {
 	byType    map[string][]*Resource
 	byAddr    map[string]*Resource // unit + "\x00" + address
 	byBase    map[string]*Resource // the same, without the instance key: the first instance
+	// byName indexes resources by the lower-cased values of their identifying attributes, per type, so that
+	// following a literal name does not scan every resource of the type.
+	byName map[string]map[string][]*Resource
 }
 
 // NewGraph indexes resources. The order of resources is kept as given.
 func NewGraph(resources []*Resource) *Graph {
-	g := &Graph{resources: resources, byType: map[string][]*Resource{}, byAddr: map[string]*Resource{}, byBase: map[string]*Resource{}}
+	g := &Graph{resources: resources, byType: map[string][]*Resource{}, byAddr: map[string]*Resource{}, byBase: map[string]*Resource{},
+		byName: map[string]map[string][]*Resource{}}
 	for _, r := range resources {
 		g.byType[r.Type] = append(g.byType[r.Type], r)
+		for _, a := range identities(r.Type) {
+			if v := r.Attr(a); v.K() == String && v.Str() != "" {
+				names := g.byName[r.Type]
+				if names == nil {
+					names = map[string][]*Resource{}
+					g.byName[r.Type] = names
+				}
+				key := strings.ToLower(v.Str())
+				if !slices.Contains(names[key], r) {
+					names[key] = append(names[key], r)
+				}
+			}
+		}
 		g.byAddr[r.Unit+"\x00"+r.Address] = r
 		if base := trimInstanceKey(r.Address); base != r.Address {
 			if _, seen := g.byBase[r.Unit+"\x00"+base]; !seen {
@@ -143,7 +160,7 @@ func (g *Graph) Follow(from *Resource, v *Value, types ...string) Link {
 		return Link{Known: true}
 	}
 	var out []*Resource
-	for _, ref := range v.Refs {
+	for _, ref := range v.References() {
 		if r := g.Lookup(from.Unit, ref.Address); r != nil && slices.Contains(types, r.Type) {
 			out = append(out, r)
 		}
@@ -157,8 +174,9 @@ func (g *Graph) Follow(from *Resource, v *Value, types ...string) Link {
 		return Link{}
 	}
 	name := v.Str()
+	short := strings.ToLower(arnName(name))
 	for _, t := range types {
-		for _, r := range g.byType[t] {
+		for _, r := range g.byName[t][short] {
 			if r != from && r.Identifies(name) {
 				out = append(out, r)
 			}
@@ -168,6 +186,23 @@ func (g *Graph) Follow(from *Resource, v *Value, types ...string) Link {
 		return Link{External: true}
 	}
 	return Link{Targets: out, Known: true}
+}
+
+// arnName returns the resource name at the end of an ARN (type/name or type:name), or s itself.
+func arnName(s string) string {
+	if strings.HasPrefix(s, "arn:") {
+		if i := strings.LastIndexAny(s, "/:"); i >= 0 {
+			return s[i+1:]
+		}
+	}
+	return s
+}
+
+func identities(typ string) []string {
+	if a := identityAttrs[typ]; a != nil {
+		return a
+	}
+	return []string{"name"}
 }
 
 // identityAttrs lists, per type, the attributes that hold a resource's name as other resources refer to it.
@@ -194,17 +229,8 @@ func (r *Resource) Identifies(name string) bool {
 	}
 	// ARNs end in type/name (or type:name); compare the last part, case-insensitively because SageMaker lower-cases
 	// names in its ARNs.
-	short := name
-	if strings.HasPrefix(name, "arn:") {
-		if i := strings.LastIndexAny(name, "/:"); i >= 0 {
-			short = name[i+1:]
-		}
-	}
-	attrs := identityAttrs[r.Type]
-	if attrs == nil {
-		attrs = []string{"name"}
-	}
-	for _, a := range attrs {
+	short := arnName(name)
+	for _, a := range identities(r.Type) {
 		v := r.Attr(a)
 		if v.K() == String && (v.Str() == name || strings.EqualFold(v.Str(), short)) {
 			return true

@@ -108,14 +108,18 @@ func (v *Value) IsUnknown() bool { return v.K() == Unknown }
 // scalar reading. Lists and objects are known even when some of their members are not.
 func (v *Value) IsKnown() bool { return v.K() != Unknown }
 
-// IsSet reports whether the attribute is present and not null, known or not. An empty string counts as unset, as
-// AWS treats it for the identifiers rules look at (keys, subnets, roles).
+// IsSet reports whether the attribute is present and not null, known or not. An empty string, list or object
+// counts as unset, as AWS treats them for the identifiers rules look at (keys, subnets, roles).
 func (v *Value) IsSet() bool {
 	switch v.K() {
 	case Null:
 		return false
 	case String:
 		return strings.TrimSpace(v.s) != ""
+	case List:
+		return len(v.list) > 0
+	case Object:
+		return len(v.keys) > 0
 	}
 	return true
 }
@@ -154,7 +158,7 @@ func (v *Value) Items() []*Value {
 	case Null:
 		return nil
 	case List:
-		return v.list
+		return v.list[:len(v.list):len(v.list)] // full slice: appending to the result must not write into v
 	}
 	return []*Value{v}
 }
@@ -382,4 +386,13 @@ func (v *Value) Or(fallback *Value) *Value {
 		return fallback
 	}
 	return v
+}
+
+// References returns the resources the value's expression read; nil for an absent value. Use it instead of the
+// Refs field on values that may be absent.
+func (v *Value) References() []Ref {
+	if v == nil {
+		return nil
+	}
+	return v.Refs
 }

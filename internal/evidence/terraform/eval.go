@@ -140,6 +140,7 @@ func (s scope) eval(expr hcl.Expression) result {
 	in := s.in
 	vars := map[string]cty.Value{}
 	objects := map[string]map[string]cty.Value{}
+	dataVals := map[string]map[string]cty.Value{}
 	var refs []evidence.Ref
 	var whys []string
 	addObj := func(root, name string, r result) {
@@ -192,9 +193,16 @@ func (s scope) eval(expr hcl.Expression) result {
 		case "terraform":
 			vars["terraform"] = cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal("default")})
 		case "data":
-			vars["data"] = cty.DynamicVal
-			typ := name
-			if dn := attrName(t, 2); typ != "" && dn != "" {
+			typ, dn := name, attrName(t, 2)
+			if typ == "" || dn == "" {
+				continue
+			}
+			if dataVals[typ] == nil {
+				dataVals[typ] = map[string]cty.Value{}
+			}
+			v := in.dataSource(typ, dn)
+			dataVals[typ][dn] = v
+			if !v.IsWhollyKnown() {
 				refs = append(refs, evidence.Ref{Address: in.prefix + "data." + typ + "." + dn, Attr: attrName(t, 3)})
 				whys = append(whys, fmt.Sprintf("it is read from data.%s.%s when Terraform runs", typ, dn))
 			}
@@ -202,7 +210,16 @@ func (s scope) eval(expr hcl.Expression) result {
 			// A resource reference: aws_kms_key.main.arn. Its attributes are known only after apply.
 			vars[root] = cty.DynamicVal
 			if name != "" {
-				refs = append(refs, evidence.Ref{Address: in.prefix + root + "." + name, Attr: attrName(t, 2)})
+				ref := evidence.Ref{Address: in.prefix + root + "." + name, Attr: attrName(t, 2)}
+				if len(t) > 2 {
+					if ix, ok := t[2].(hcl.TraverseIndex); ok {
+						// aws_iam_role.agent["a"].arn names one instance.
+						if suffix, ok := instanceSuffix(ix.Key); ok {
+							ref = evidence.Ref{Address: ref.Address + suffix, Attr: attrName(t, 3)}
+						}
+					}
+				}
+				refs = append(refs, ref)
 				whys = append(whys, fmt.Sprintf("it comes from %s.%s, known only after apply", root, name))
 			}
 		}
@@ -210,6 +227,14 @@ func (s scope) eval(expr hcl.Expression) result {
 	for root, members := range objects {
 		vars[root] = cty.ObjectVal(members)
 	}
+	if len(dataVals) > 0 {
+		types := map[string]cty.Value{}
+		for typ, byName := range dataVals {
+			types[typ] = cty.ObjectVal(byName)
+		}
+		vars["data"] = cty.ObjectVal(types)
+	}
+	refs = s.instanceRefs(expr, refs)
 	ctx := &hcl.EvalContext{Variables: vars, Functions: in.u.funcs}
 	val, diags := expr.Value(ctx)
 	if diags.HasErrors() {
@@ -236,6 +261,87 @@ func (s scope) eval(expr hcl.Expression) result {
 		}
 	}
 	return r
+}
+
+// instanceRefs narrows references to counted or for_each resources down to the instance an index expression
+// names, when the key can be evaluated: aws_iam_role.agent[each.key] in the instance for "a" refers to
+// aws_iam_role.agent["a"], not to whichever instance comes first.
+func (s scope) instanceRefs(expr hcl.Expression, refs []evidence.Ref) []evidence.Ref {
+	node, ok := expr.(hclsyntax.Node)
+	if !ok || len(refs) == 0 {
+		return refs
+	}
+	hclsyntax.VisitAll(node, func(n hclsyntax.Node) hcl.Diagnostics {
+		ix, ok := n.(*hclsyntax.IndexExpr)
+		if !ok {
+			return nil
+		}
+		st, ok := ix.Collection.(*hclsyntax.ScopeTraversalExpr)
+		if !ok || len(st.Traversal) != 2 {
+			return nil
+		}
+		base := s.in.prefix + st.Traversal.RootName() + "." + attrName(st.Traversal, 1)
+		k := s.eval(ix.Key)
+		suffix, ok := instanceSuffix(k.val)
+		if !ok {
+			return nil
+		}
+		for i := range refs {
+			if refs[i].Address == base {
+				refs[i].Address = base + suffix
+			}
+		}
+		return nil
+	})
+	return refs
+}
+
+// instanceSuffix formats an instance key as Terraform writes it in addresses: [0] or ["key"].
+func instanceSuffix(k cty.Value) (string, bool) {
+	if !k.IsKnown() || k.IsNull() {
+		return "", false
+	}
+	switch k.Type() {
+	case cty.String:
+		return fmt.Sprintf("[%q]", k.AsString()), true
+	case cty.Number:
+		if n, ok := knownInt(k); ok {
+			return fmt.Sprintf("[%d]", n), true
+		}
+	}
+	return "", false
+}
+
+// dataSource returns what walens knows of a data source: the Region and partition data sources take their values
+// from the provider configuration; every other data source is read when Terraform runs, so it is unknown.
+func (in *instance) dataSource(typ, name string) cty.Value {
+	if typ != "aws_region" && typ != "aws_partition" {
+		return cty.DynamicVal
+	}
+	ref := "aws"
+	for _, rb := range in.cfg.resources {
+		if rb.mode == "data" && rb.typ == typ && rb.name == name {
+			ref = providerRef(metaAttributes(rb.block.Body)["provider"])
+		}
+	}
+	region := in.provider(ref).region
+	if region.K() != evidence.String {
+		return cty.DynamicVal
+	}
+	r := region.Str()
+	partition, suffix := "aws", "amazonaws.com"
+	switch {
+	case strings.HasPrefix(r, "cn-"):
+		partition, suffix = "aws-cn", "amazonaws.com.cn"
+	case strings.HasPrefix(r, "us-gov-"):
+		partition = "aws-us-gov"
+	}
+	if typ == "aws_partition" {
+		return cty.ObjectVal(map[string]cty.Value{"partition": cty.StringVal(partition), "dns_suffix": cty.StringVal(suffix),
+			"id": cty.StringVal(partition), "reverse_dns_prefix": cty.StringVal("com.amazonaws")})
+	}
+	return cty.ObjectVal(map[string]cty.Value{"name": cty.StringVal(r), "region": cty.StringVal(r), "id": cty.StringVal(r),
+		"endpoint": cty.StringVal("ec2." + r + "." + suffix)})
 }
 
 // attrName returns the name of step i of a traversal (an attribute step), or "".
@@ -439,7 +545,7 @@ func expand(s scope, attrs hcl.Attributes) []expansion {
 	if a := attrs["for_each"]; a != nil {
 		r := s.eval(a.Expr)
 		v := r.val
-		if !v.IsWhollyKnown() || v.IsNull() || !(v.Type().IsMapType() || v.Type().IsObjectType() || v.Type().IsSetType()) {
+		if !iterable(v) || !(v.Type().IsMapType() || v.Type().IsObjectType() || v.Type().IsSetType()) {
 			why := r.why
 			if why == "" {
 				why = "it is not a map or a set of strings"
@@ -462,6 +568,15 @@ func expand(s scope, attrs hcl.Attributes) []expansion {
 		return out
 	}
 	return []expansion{{key: cty.NilVal}}
+}
+
+// iterable reports whether for_each can expand over v: its elements are countable (and, for a set, known, since
+// a set's members are its keys), even if the values of a list's or map's elements are not.
+func iterable(v cty.Value) bool {
+	if !v.IsKnown() || v.IsNull() || !v.CanIterateElements() {
+		return false
+	}
+	return !v.Type().IsSetType() || v.IsWhollyKnown()
 }
 
 func knownInt(v cty.Value) (int, bool) {
@@ -661,10 +776,17 @@ func (s scope) body(b hcl.Body, p evidence.Pos) *evidence.Value {
 func (s scope) attr(expr hcl.Expression, p evidence.Pos) *evidence.Value {
 	r := s.eval(expr)
 	if !r.val.IsWhollyKnown() {
-		if call, ok := expr.(*hclsyntax.FunctionCallExpr); ok && call.Name == "jsonencode" && len(call.Args) == 1 {
-			if _, isObj := call.Args[0].(*hclsyntax.ObjectConsExpr); isObj {
-				return s.structural(call.Args[0])
+		switch e := expr.(type) {
+		case *hclsyntax.FunctionCallExpr:
+			if e.Name == "jsonencode" && len(e.Args) == 1 {
+				if _, isObj := e.Args[0].(*hclsyntax.ObjectConsExpr); isObj {
+					return s.structural(e.Args[0])
+				}
 			}
+		case *hclsyntax.ObjectConsExpr, *hclsyntax.TupleConsExpr:
+			// Attributes written as objects or lists of objects (guardrail_configuration = [{...}]): members keep
+			// the references that say what they point at.
+			return s.structural(expr)
 		}
 	}
 	return toValue(r, p)
@@ -719,7 +841,7 @@ func (s scope) dynamic(obj *evidence.Value, blocks map[string]*evidence.Value, b
 	}
 	r := s.eval(fe.Expr)
 	v := r.val
-	if !v.IsWhollyKnown() || v.IsNull() || !v.CanIterateElements() {
+	if !iterable(v) {
 		why := r.why
 		if why == "" {
 			why = "it is not a collection"

@@ -117,3 +117,45 @@ func FuzzLoad(f *testing.F) {
 		}
 	})
 }
+
+func TestStructuralKeepsMemberReferences(t *testing.T) {
+	dir := t.TempDir()
+	src := `resource "aws_kms_key" "k" {}
+resource "aws_bedrock_guardrail" "g" {}
+resource "aws_bedrockagent_agent" "a" {
+  guardrail_configuration = [{
+    guardrail_identifier = aws_bedrock_guardrail.g.guardrail_id
+    guardrail_version    = "1"
+  }]
+}
+resource "aws_iam_policy" "p" {
+  policy = jsonencode({
+    Statement = [{ Effect = "Allow", Action = "kms:Decrypt", Resource = aws_kms_key.k.arn }]
+  })
+  empty = jsonencode()
+}
+`
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	l := load(t, dir, nil)
+	byAddr := map[string]*evidence.Resource{}
+	for _, r := range l.Resources {
+		byAddr[r.Address] = r
+	}
+	id := byAddr["aws_bedrockagent_agent.a"].Attr("guardrail_configuration", "guardrail_identifier")
+	if !id.IsUnknown() || len(id.Refs) != 1 || id.Refs[0].Address != "aws_bedrock_guardrail.g" || id.Pos.Line != 5 {
+		t.Errorf("guardrail_identifier = %#v", id)
+	}
+	if v := byAddr["aws_bedrockagent_agent.a"].Attr("guardrail_configuration", "guardrail_version"); v.Str() != "1" {
+		t.Errorf("known member lost: %#v", v)
+	}
+	pol := byAddr["aws_iam_policy.p"].Attr("policy")
+	st := pol.Get("Statement")
+	if pol.K() != evidence.Object || st.Get("Effect").Str() != "Allow" || len(st.Get("Resource").Refs) != 1 {
+		t.Errorf("jsonencode with unknown members should read as the document: %#v", pol)
+	}
+	if v := byAddr["aws_iam_policy.p"].Attr("empty"); !v.IsUnknown() {
+		t.Errorf("jsonencode() without arguments = %#v, want unknown", v)
+	}
+}

@@ -125,6 +125,7 @@ func (pl *plan) resource(r *evidence.Value) *evidence.Resource {
 	if attrs.K() != evidence.Object {
 		attrs = evidence.NewObject(r.Pos)
 	}
+	dropEmptyLists(attrs)
 	markUnknown(attrs, pl.unknown[addr])
 	cfgAddr := configAddress(addr)
 	conf := pl.config[cfgAddr]
@@ -145,6 +146,28 @@ func (pl *plan) resource(r *evidence.Value) *evidence.Resource {
 		}
 	}
 	return res
+}
+
+// dropEmptyLists turns the empty lists a plan writes for absent nested blocks (serverless_config: []) into nulls, so
+// that an absent block reads the same as in a .tf file.
+func dropEmptyLists(obj *evidence.Value) {
+	for _, k := range obj.Keys() {
+		v := obj.Get(k)
+		switch v.K() {
+		case evidence.List:
+			if len(v.Items()) == 0 {
+				obj.Set(k, evidence.NewNull(v.Pos))
+				continue
+			}
+			for _, item := range v.Items() {
+				if item.K() == evidence.Object {
+					dropEmptyLists(item)
+				}
+			}
+		case evidence.Object:
+			dropEmptyLists(v)
+		}
+	}
 }
 
 // markUnknown replaces the values Terraform marks as known only after apply with unknown values, so that rules do

@@ -62,3 +62,23 @@ resource "aws_s3_bucket" "functions" {
   bucket = format("%s-%s", lower("ML"), replace("a_b", "/_/", "-"))
   tags = merge({ a = "1" }, { b = tostring(2) }, try({ c = var.nope }, { c = "fallback" }))
 }
+
+# A dynamic block over a list whose length is known but whose elements are not: two blocks, unknown contents.
+resource "aws_cloudwatch_metric_alarm" "a" {
+  alarm_name = "a"
+}
+
+resource "aws_sagemaker_endpoint" "e" {
+  name                 = "e"
+  endpoint_config_name = "c"
+  deployment_config {
+    auto_rollback_configuration {
+      dynamic "alarms" {
+        for_each = [aws_cloudwatch_metric_alarm.a.alarm_name, var.names[0]]
+        content {
+          alarm_name = alarms.value
+        }
+      }
+    }
+  }
+}
