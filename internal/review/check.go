@@ -14,6 +14,8 @@ type CheckOptions struct {
 	Baseline *State
 	// FailOnUnanswered also fails when any question is unanswered, so risks cannot hide behind blank answers.
 	FailOnUnanswered bool
+	// FailOnConflict also fails when a person's answer and the scanned evidence disagree about a practice.
+	FailOnConflict bool
 }
 
 // Finding is one reason a check failed.
@@ -50,6 +52,16 @@ func Check(res *Result, opts CheckOptions) (*CheckResult, error) {
 	for _, lr := range res.Lenses {
 		for _, q := range lr.Questions {
 			f := Finding{Lens: lr.ID, Question: q.ID, Ref: q.Ref, Title: q.Title, Risk: q.Risk, Missing: missingAtLeast(q, opts.FailOn)}
+			if opts.FailOnConflict {
+				for _, c := range q.Choices {
+					if c.Conflict != "" {
+						cf := f
+						cf.Missing = nil
+						cf.Why = fmt.Sprintf("conflict on %s: %s", c.Choice.Label(), c.Conflict)
+						out.Findings = append(out.Findings, cf)
+					}
+				}
+			}
 			if q.Risk == lens.RiskUnanswered {
 				if opts.FailOnUnanswered {
 					f.Why = "unanswered"

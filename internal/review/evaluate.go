@@ -106,6 +106,8 @@ type Result struct {
 	Totals   Counts        `json:"totals"`
 	ByPillar []Group       `json:"byPillar"` // across lenses, merged by pillar ID
 	Lenses   []*LensResult `json:"lenses"`
+	// Evidence summarises what scanning the workload's infrastructure code showed; nil when no scan ran.
+	Evidence *EvidenceSummary `json:"evidence,omitempty"`
 }
 
 // LensResult is the evaluation of one lens review.
@@ -141,6 +143,9 @@ type QuestionResult struct {
 	Choices    []ChoiceResult `json:"choices"`
 	Missing    []string       `json:"missing,omitempty"` // best practices not in place, most important first
 	Dimensions []string       `json:"dimensions,omitempty"`
+	// AnsweredBy is "person" when the workload file answers the question, "evidence" when no person did and the
+	// scanned code selected at least one choice, and empty when unanswered.
+	AnsweredBy string `json:"answeredBy,omitempty"`
 }
 
 // ChoiceResult is one choice's status in a question result.
@@ -154,6 +159,10 @@ type ChoiceResult struct {
 	Status ChoiceStatus `json:"status"`
 	Reason Reason       `json:"reason,omitempty"`
 	Notes  string       `json:"notes,omitempty"`
+	// Evidence is what scanned code says about the choice's best practice, when it says anything.
+	Evidence *PracticeEvidence `json:"evidence,omitempty"`
+	// Conflict describes a disagreement between the person's answer and the evidence; the answer wins.
+	Conflict string `json:"conflict,omitempty"`
 }
 
 // Evaluate computes every question's risk and the roll-ups per pillar, phase, dimension, lens and workload.
@@ -166,7 +175,7 @@ func Evaluate(r *Review) *Result {
 	pillarTotals := map[string]*Group{}
 	var pillarOrder []string
 	for _, l := range r.Lenses {
-		lr := evaluateLens(l, r.answers[l.ID])
+		lr := evaluateLens(l, r.answers[l.ID], r.Evidence)
 		res.Lenses = append(res.Lenses, lr)
 		res.Totals.Merge(lr.Counts)
 		for _, g := range lr.ByPillar {
@@ -182,10 +191,45 @@ func Evaluate(r *Review) *Result {
 	for _, id := range pillarOrder {
 		res.ByPillar = append(res.ByPillar, *pillarTotals[id])
 	}
+	if r.Evidence != nil {
+		res.Evidence = summarizeEvidence(r.Evidence, res)
+	}
 	return res
 }
 
-func evaluateLens(l *lens.Lens, answers map[string]*resolved) *LensResult {
+// summarizeEvidence tallies the evidence over the review's choices and lists every conflict.
+func summarizeEvidence(ev *Evidence, res *Result) *EvidenceSummary {
+	s := &EvidenceSummary{Paths: ev.Paths, Partial: ev.Partial, Files: ev.Files, Resources: ev.Resources, Conflicts: []Conflict{}}
+	for _, lr := range res.Lenses {
+		for _, q := range lr.Questions {
+			if q.AnsweredBy == "evidence" {
+				s.QuestionsFromEvidence++
+			}
+			for _, c := range q.Choices {
+				if c.Evidence == nil {
+					continue
+				}
+				switch c.Evidence.Status {
+				case EvidenceSupported:
+					s.Supported++
+				case EvidenceRefuted:
+					s.Refuted++
+				case EvidencePartial:
+					s.PartialN++
+				default:
+					s.Unknown++
+				}
+				if c.Conflict != "" {
+					s.Conflicts = append(s.Conflicts, Conflict{Lens: lr.ID, Question: q.ID, Choice: c.ID, Ref: c.Ref,
+						Answer: c.Status, Evidence: c.Evidence.Status, Message: c.Conflict})
+				}
+			}
+		}
+	}
+	return s
+}
+
+func evaluateLens(l *lens.Lens, answers map[string]*resolved, ev *Evidence) *LensResult {
 	lr := &LensResult{Lens: l, ID: l.ID, Name: l.Name, Version: l.Version, GroupLabel: l.GroupName(), Source: l.Source}
 	phaseCounts := make([]Counts, len(l.Phases))
 	dimCounts := make([]Counts, len(l.Dimensions))
@@ -193,7 +237,7 @@ func evaluateLens(l *lens.Lens, answers map[string]*resolved) *LensResult {
 		p := &l.Pillars[pi]
 		g := Group{ID: p.ID, Name: p.Name}
 		for qi := range p.Questions {
-			qr := evaluateQuestion(l, p, &p.Questions[qi], answers[p.Questions[qi].ID])
+			qr := evaluateQuestion(l, p, &p.Questions[qi], answers[p.Questions[qi].ID], ev)
 			lr.Questions = append(lr.Questions, qr)
 			g.Counts.Add(qr.Risk)
 			lr.Counts.Add(qr.Risk)
@@ -252,8 +296,12 @@ func matrix(l *lens.Lens, lr *LensResult) *Matrix {
 	return m
 }
 
-func evaluateQuestion(l *lens.Lens, p *lens.Pillar, q *lens.Question, a *resolved) *QuestionResult {
+func evaluateQuestion(l *lens.Lens, p *lens.Pillar, q *lens.Question, a *resolved, ev *Evidence) *QuestionResult {
 	qr := &QuestionResult{Lens: l, Pillar: p, Question: q, ID: q.ID, Ref: q.Ref, Title: q.Title, PillarID: p.ID, Phases: q.Phases}
+	byPerson := a != nil && (a.NotApplicable || answered(a))
+	if byPerson {
+		qr.AnsweredBy = "person"
+	}
 	dims := map[string]bool{}
 	for i := range q.Choices {
 		c := &q.Choices[i]
@@ -261,6 +309,12 @@ func evaluateQuestion(l *lens.Lens, p *lens.Pillar, q *lens.Question, a *resolve
 		if a != nil {
 			if ca, ok := a.Choices[c.ID]; ok {
 				cr.Status, cr.Reason, cr.Notes = ca.Status, ca.Reason, ca.Notes
+			}
+		}
+		if ev != nil && c.Ref != "" && !c.IsNone() {
+			cr.Evidence = ev.Practices[c.Ref]
+			if byPerson && !(a.NotApplicable && cr.Status == Unselected) {
+				cr.Conflict = conflict(cr.Status, cr.Evidence)
 			}
 		}
 		qr.Choices = append(qr.Choices, cr)
@@ -275,6 +329,12 @@ func evaluateQuestion(l *lens.Lens, p *lens.Pillar, q *lens.Question, a *resolve
 	}
 	if a != nil {
 		qr.Notes, qr.Reason = a.Notes, a.Reason
+	}
+	if !byPerson {
+		a = fromEvidence(qr)
+		if a != nil {
+			qr.AnsweredBy = "evidence"
+		}
 	}
 	switch {
 	case a != nil && a.NotApplicable:
@@ -301,6 +361,24 @@ func evaluateQuestion(l *lens.Lens, p *lens.Pillar, q *lens.Question, a *resolve
 		qr.Missing = append(qr.Missing, c.ID)
 	}
 	return qr
+}
+
+// fromEvidence builds an answer from the choices evidence supports, for a question no person answered; nil when
+// evidence supports none. The choice results are updated to show the evidence-derived status.
+func fromEvidence(qr *QuestionResult) *resolved {
+	var a *resolved
+	for i := range qr.Choices {
+		c := &qr.Choices[i]
+		if c.Evidence == nil || c.Evidence.Suggested != Selected {
+			continue
+		}
+		if a == nil {
+			a = &resolved{Choices: map[string]ChoiceAnswer{}}
+		}
+		a.Choices[c.ID] = ChoiceAnswer{Status: Selected}
+		c.Status = Selected
+	}
+	return a
 }
 
 func answered(a *resolved) bool {

@@ -40,6 +40,26 @@ type File struct {
 	Format   string                        `yaml:"format"`
 	Workload Workload                      `yaml:"workload"`
 	Answers  map[string]map[string]*Answer `yaml:"answers,omitempty"` // lens ID -> question ID -> answer
+	// Evidence says which infrastructure code to scan for evidence about the answers.
+	Evidence *EvidenceConfig `yaml:"evidence,omitempty"`
+}
+
+// EvidenceConfig is the evidence section of a workload file. Paths are relative to the workload file.
+type EvidenceConfig struct {
+	// Paths are files and directories of Terraform, Terraform plan JSON and CloudFormation to scan.
+	Paths []string `yaml:"paths"`
+	// Exclude lists glob patterns (** for any depth) of paths not to scan.
+	Exclude []string `yaml:"exclude,omitempty"`
+	// VarFiles are Terraform variable files to apply, after terraform.tfvars and *.auto.tfvars.
+	VarFiles []string `yaml:"varFiles,omitempty"`
+	// Suppressions is a suppression list file.
+	Suppressions string `yaml:"suppressions,omitempty"`
+	// PreferredRegions are the Regions resources should run in; resources elsewhere fail WL-AWS-004.
+	PreferredRegions []string `yaml:"preferredRegions,omitempty"`
+	// RequiredTags are the cost-allocation tag keys every AI resource must carry.
+	RequiredTags []string `yaml:"requiredTags,omitempty"`
+	// Region is assumed where the code does not say (CloudFormation); it defaults to the workload's only Region.
+	Region string `yaml:"region,omitempty"`
 }
 
 // Workload describes the system under review, with the fields the WA Tool keeps for a workload.
@@ -101,6 +121,8 @@ type Review struct {
 	Doc      *yamldoc.Doc // the parsed document, kept so edits can preserve comments and layout
 	Lenses   []*lens.Lens
 	Warnings diag.List
+	// Evidence, when set, is what a scan of the workload's code found; Evaluate merges it with the answers.
+	Evidence *Evidence
 
 	answers map[string]map[string]*resolved // lens ID -> canonical question ID -> answer
 }
@@ -191,6 +213,8 @@ func (r *Review) Lens(id string) *lens.Lens {
 	return nil
 }
 
+var regionRE = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$`)
+
 var tagKeyRE = regexp.MustCompile(`^[\p{L}\p{N}\s_.:/=+\-@]{1,128}$`)
 
 func (r *Review) check(c *diag.Collector, cat *lens.Catalog) {
@@ -269,6 +293,25 @@ func (r *Review) check(c *diag.Collector, cat *lens.Catalog) {
 				c.Errorf(p, "%q is listed twice", id)
 			}
 			prio[id] = true
+		}
+	}
+
+	if ev := f.Evidence; ev != nil {
+		if len(ev.Paths) == 0 {
+			c.Errorf("evidence.paths", "list the files or directories of infrastructure code to scan")
+		}
+		for i, p := range ev.Paths {
+			if strings.TrimSpace(p) == "" {
+				c.Errorf(diag.Index("evidence.paths", i), "a path cannot be empty")
+			}
+		}
+		for i, id := range ev.PreferredRegions {
+			if !regionRE.MatchString(id) {
+				c.Errorf(diag.Index("evidence.preferredRegions", i), "%q is not an AWS Region code like eu-north-1", id)
+			}
+		}
+		if ev.Region != "" && !regionRE.MatchString(ev.Region) {
+			c.Errorf("evidence.region", "%q is not an AWS Region code like eu-north-1", ev.Region)
 		}
 	}
 
