@@ -1,0 +1,18 @@
+provider "aws" {
+  region = "eu-west-1"
+}
+
+resource "aws_sagemaker_endpoint" "fraud" {
+  name                 = "fraud-scoring"
+  endpoint_config_name = "fraud-scoring-v3"
+}
+
+# The API endpoint is there, but not the runtime one that InvokeEndpoint uses.
+resource "aws_vpc_endpoint" "sagemaker_api" {
+  vpc_id              = aws_vpc.ai.id
+  service_name        = "com.amazonaws.eu-west-1.sagemaker.api"
+  vpc_endpoint_type   = "Interface"
+  subnet_ids          = [aws_subnet.private_a.id, aws_subnet.private_b.id]
+  security_group_ids  = [aws_security_group.endpoints.id]
+  private_dns_enabled = true
+}

@@ -1,0 +1,11 @@
+# No tags at all on an expensive provisioned throughput.
+provider "aws" {
+  region = "eu-west-1"
+}
+
+resource "aws_bedrock_provisioned_model_throughput" "support" {
+  provisioned_model_name = "support-assistant-pt"
+  model_arn              = "arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0:200k"
+  commitment_duration    = "SixMonths"
+  model_units            = 2
+}

@@ -1,0 +1,2 @@
+prompt_attack_strength = "HIGH"
+environment            = "prod"

@@ -1,0 +1,12 @@
+# No data_capture_config: nothing records what the model was asked or answered.
+resource "aws_sagemaker_endpoint_configuration" "fraud" {
+  name        = "fraud-scoring-v3"
+  kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"
+
+  production_variants {
+    variant_name           = "primary"
+    model_name             = "fraud-xgb-v3"
+    instance_type          = "ml.m5.xlarge"
+    initial_instance_count = 2
+  }
+}
