@@ -149,7 +149,7 @@ plans, milestones and reports, and a CI gate.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &exitError{code: ExitInvalid, err: fmt.Errorf("%w (run '%s --help' for usage)", err, c.CommandPath())}
 	})
-	root.AddCommand(a.reviewCommand(), a.lensCommand(), a.versionCommand())
+	root.AddCommand(a.reviewCommand(), a.scanCommand(), a.lensCommand(), a.versionCommand())
 	root.CompletionOptions.HiddenDefaultCmd = true
 	return root
 }

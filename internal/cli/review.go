@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -45,14 +46,21 @@ func (a *app) load(path string) (*review.Review, error) {
 	return r, nil
 }
 
-// evaluate loads the workload named by a positional argument or -f, and evaluates it.
-func (a *app) evaluate(args []string, file string) (*review.Review, *review.Result, error) {
+// evaluate loads the workload named by a positional argument or -f, scans its evidence unless turned off, and
+// evaluates it.
+func (a *app) evaluate(ctx context.Context, args []string, file string, ev evidenceFlags) (*review.Review, *review.Result, error) {
 	path, err := workloadPath(args, file)
 	if err != nil {
 		return nil, nil, err
 	}
 	r, err := a.load(path)
 	if err != nil {
+		return nil, nil, err
+	}
+	if ev.off {
+		r.File.Evidence = nil
+	}
+	if err := a.attachEvidence(ctx, r, ev.paths); err != nil {
 		return nil, nil, err
 	}
 	return r, review.Evaluate(r), nil
@@ -62,12 +70,23 @@ func (a *app) meta() report.Meta {
 	return report.Meta{GeneratedAt: a.io.Now(), WalensVersion: a.io.Version}
 }
 
+// metaFor is meta for a report written to out ("" or "-" for standard output): links to evidence files are
+// relative to the directory the report lands in.
+func (a *app) metaFor(out string) report.Meta {
+	m := a.meta()
+	if out != "" && out != "-" {
+		m.LinkBase = filepath.Dir(out)
+	}
+	return m
+}
+
 func (a *app) style(w io.Writer) report.Style {
 	return report.Style{Color: a.useColor(w)}
 }
 
 func (a *app) reviewCommand() *cobra.Command {
 	var file, format, out string
+	var ev evidenceFlags
 	cmd := &cobra.Command{
 		Use:   "review [PATH]",
 		Short: "Print the risk summary of a workload review, or write a full report",
@@ -78,16 +97,21 @@ PATH is a workload file or a directory holding walens.yaml; it defaults to ./wal
 
 Formats: text (the terminal summary), markdown and html (full reports with every question and the
 improvement plan; html is one self-contained file with charts), json (everything, for machines;
-schema in docs/report-json.md).`,
+schema in docs/report-json.md).
+
+Evidence: when the workload file has an evidence section, or --evidence names infrastructure code, walens
+scans it first (see walens scan). A best practice the code shows in place answers questions nobody
+answered; a person's answer always wins, and every disagreement is listed as a conflict.`,
 		Example: `  walens review examples/rag-assistant
   walens review --format html --output review.html
-  walens review --format json | jq '.totals'`,
+  walens review --format json | jq '.totals'
+  walens review services/fraud --evidence services/fraud/infra`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := errors.Join(a.checkColorFlag(), checkFormat(format, "text", "markdown", "json", "html")); err != nil {
 				return err
 			}
-			r, res, err := a.evaluate(args, file)
+			r, res, err := a.evaluate(cmd.Context(), args, file, ev)
 			if err != nil {
 				return err
 			}
@@ -97,11 +121,11 @@ schema in docs/report-json.md).`,
 			case "text":
 				err = report.Summary(o.w, res, plan, a.style(o.w))
 			case "markdown":
-				err = report.Markdown(o.w, res, plan, a.meta())
+				err = report.Markdown(o.w, res, plan, a.metaFor(out))
 			case "json":
 				err = report.ReviewJSON(o.w, res, plan, r.Warnings, a.meta())
 			case "html":
-				err = report.HTML(o.w, res, plan, a.meta())
+				err = report.HTML(o.w, res, plan, a.metaFor(out))
 			}
 			if err != nil {
 				return fmt.Errorf("write report: %w", err)
@@ -110,6 +134,7 @@ schema in docs/report-json.md).`,
 		},
 	}
 	workloadFlag(cmd, &file)
+	ev.add(cmd)
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text, markdown, json or html")
 	cmd.Flags().StringVarP(&out, "output", "o", "", "write to this file instead of standard output")
 	cmd.AddCommand(a.initCommand(), a.answerCommand(), a.planCommand(), a.milestoneCommand(), a.milestonesCommand(),
@@ -269,6 +294,7 @@ be piped in, one line per question.`,
 
 func (a *app) planCommand() *cobra.Command {
 	var file, format, out string
+	var ev evidenceFlags
 	var limit int
 	cmd := &cobra.Command{
 		Use:   "plan [PATH]",
@@ -287,7 +313,7 @@ action and a link to the AWS page.`,
 			if limit < 0 {
 				return usageError("--limit must be 0 (all) or more")
 			}
-			_, res, err := a.evaluate(args, file)
+			_, res, err := a.evaluate(cmd.Context(), args, file, ev)
 			if err != nil {
 				return err
 			}
@@ -311,6 +337,7 @@ action and a link to the AWS page.`,
 		},
 	}
 	workloadFlag(cmd, &file)
+	ev.add(cmd)
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text, markdown or json")
 	cmd.Flags().StringVarP(&out, "output", "o", "", "write to this file instead of standard output")
 	cmd.Flags().IntVar(&limit, "limit", 0, "show only the first N items (0: all)")
@@ -319,6 +346,7 @@ action and a link to the AWS page.`,
 
 func (a *app) milestoneCommand() *cobra.Command {
 	var file string
+	var ev evidenceFlags
 	cmd := &cobra.Command{
 		Use:   "milestone NAME",
 		Short: "Save an immutable snapshot of the review",
@@ -332,11 +360,10 @@ CI on them with "walens review check --baseline".`,
 			if err := review.CheckMilestoneName(args[0]); err != nil {
 				return &exitError{code: ExitInvalid, err: err}
 			}
-			r, err := a.load(review.FindFile(file))
+			r, res, err := a.evaluate(cmd.Context(), nil, file, ev)
 			if err != nil {
 				return err
 			}
-			res := review.Evaluate(r)
 			m, err := review.Snapshot(r, res, args[0], a.io.Now(), a.io.Version)
 			if err != nil {
 				return err
@@ -350,6 +377,7 @@ CI on them with "walens review check --baseline".`,
 		},
 	}
 	workloadFlag(cmd, &file)
+	ev.add(cmd)
 	return cmd
 }
 
@@ -497,7 +525,8 @@ means the current answers in the workload file. B defaults to working.`,
 
 func (a *app) checkCommand() *cobra.Command {
 	var file, format, failOn, baseline string
-	var failUnanswered bool
+	var failUnanswered, failConflict bool
+	var ev evidenceFlags
 	cmd := &cobra.Command{
 		Use:   "check [PATH]",
 		Short: "Fail (exit 1) when the review has risks at or above a level: a CI gate",
@@ -516,11 +545,11 @@ adopt the gate without fixing every existing risk first. Exit 2 means the input 
 			if level != lens.RiskHigh && level != lens.RiskMedium {
 				return usageError("--fail-on must be high or medium, not %q", failOn)
 			}
-			r, res, err := a.evaluate(args, file)
+			r, res, err := a.evaluate(cmd.Context(), args, file, ev)
 			if err != nil {
 				return err
 			}
-			opts := review.CheckOptions{FailOn: level, FailOnUnanswered: failUnanswered}
+			opts := review.CheckOptions{FailOn: level, FailOnUnanswered: failUnanswered, FailOnConflict: failConflict}
 			if baseline != "" {
 				m, err := review.FindMilestone(r.Path, baseline)
 				if err != nil {
@@ -551,5 +580,7 @@ adopt the gate without fixing every existing risk first. Exit 2 means the input 
 	cmd.Flags().StringVar(&failOn, "fail-on", "high", "lowest risk that fails the check: high or medium")
 	cmd.Flags().StringVar(&baseline, "baseline", "", "milestone to compare with: fail only on new or regressed risks")
 	cmd.Flags().BoolVar(&failUnanswered, "fail-on-unanswered", false, "also fail when any question is unanswered")
+	cmd.Flags().BoolVar(&failConflict, "fail-on-conflict", false, "also fail when an answer and the scanned evidence disagree")
+	ev.add(cmd)
 	return cmd
 }

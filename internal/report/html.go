@@ -29,7 +29,9 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"reason": func(r review.Reason) string {
 		return strings.ToLower(strings.ReplaceAll(string(r), "_", " "))
 	},
-	"add": func(a, b int) int { return a + b },
+	"add":        func(a, b int) int { return a + b },
+	"evMark":     evidenceStatusMark,
+	"evHeadline": evidenceHeadline,
 }).Parse(htmlSource))
 
 func riskClass(r lens.Risk) string {
@@ -124,10 +126,11 @@ type htmlPillarQuestions struct {
 
 type htmlQuestion struct {
 	*review.QuestionResult
-	Label   string
-	InPlace []string
-	NA      []string
-	Missing []htmlMissing
+	Label    string
+	InPlace  []string
+	NA       []string
+	Missing  []htmlMissing
+	Evidence []evidenceRow
 }
 
 type htmlMissing struct {
@@ -151,7 +154,7 @@ func HTML(w io.Writer, res *review.Result, plan *review.Plan, m Meta) error {
 		page.Cards = append(page.Cards, htmlCard{Label: cardLabel(r), Class: riskClass(r), Count: res.Totals.Get(r)})
 	}
 	for _, lr := range res.Lenses {
-		page.Lenses = append(page.Lenses, htmlLens{LensResult: lr, Chart: pillarChart(lr), Matrix: heatMatrix(lr), Pillars: questionsByPillar(lr)})
+		page.Lenses = append(page.Lenses, htmlLens{LensResult: lr, Chart: pillarChart(lr), Matrix: heatMatrix(lr), Pillars: questionsByPillar(lr, m.LinkBase)})
 	}
 	const top = 15
 	page.TopItems = plan.Items
@@ -235,7 +238,7 @@ func heatMatrix(lr *review.LensResult) *htmlMatrix {
 	return hm
 }
 
-func questionsByPillar(lr *review.LensResult) []htmlPillarQuestions {
+func questionsByPillar(lr *review.LensResult, linkBase string) []htmlPillarQuestions {
 	var out []htmlPillarQuestions
 	for _, g := range lr.ByPillar {
 		p := htmlPillarQuestions{ID: g.ID, Name: g.Name, Counts: g.Counts}
@@ -243,7 +246,7 @@ func questionsByPillar(lr *review.LensResult) []htmlPillarQuestions {
 			if q.PillarID != g.ID {
 				continue
 			}
-			hq := htmlQuestion{QuestionResult: q, Label: q.Question.Label()}
+			hq := htmlQuestion{QuestionResult: q, Label: q.Question.Label(), Evidence: evidenceRows(q, linkBase)}
 			for _, c := range q.Choices {
 				switch {
 				case c.Choice.IsNone():

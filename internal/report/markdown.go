@@ -63,6 +63,17 @@ func Markdown(w io.Writer, res *review.Result, plan *review.Plan, m Meta) error 
 		ew.printf("%s\n", countsRow("**Workload**", res.Totals))
 	}
 	ew.printf("\n")
+	if e := res.Evidence; e != nil {
+		ew.printf("## Evidence\n\n%s\n\n", mdEscape(evidenceHeadline(e)))
+		if len(e.Conflicts) > 0 {
+			ew.printf("**Conflicts between answers and evidence** (the answer decides the risk; correct one of them):\n\n")
+			ew.printf("| Lens | Question | Best practice | Answer | Evidence |\n|---|---|---|---|---|\n")
+			for _, c := range e.Conflicts {
+				ew.printf("| %s | %s | %s | %s | %s |\n", mdEscape(c.Lens), mdEscape(c.Question), mdEscape(c.Ref), c.Answer, mdEscape(c.Message))
+			}
+			ew.printf("\n")
+		}
+	}
 
 	for _, lr := range res.Lenses {
 		ew.printf("## %s\n\n", mdEscape(lr.Name))
@@ -90,13 +101,19 @@ func Markdown(w io.Writer, res *review.Result, plan *review.Plan, m Meta) error 
 		ew.printf("### Questions\n\n")
 		for _, q := range lr.Questions {
 			ew.printf("#### %s %s: %s\n\n", riskBadge(q.Risk), mdEscape(q.Question.Label()), mdEscape(q.Title))
+			rows := evidenceRows(q, m.LinkBase)
 			if q.Risk == lens.RiskNotApplicable {
 				ew.printf("Not applicable%s.\n\n", mdEscape(naDetail(q.Reason, q.Notes)))
+				mdEvidence(ew, rows)
 				continue
 			}
 			if q.Risk == lens.RiskUnanswered {
 				ew.printf("Not answered yet.\n\n")
+				mdEvidence(ew, rows)
 				continue
+			}
+			if q.AnsweredBy == "evidence" {
+				ew.printf("Answered from the scanned code, not by a person: confirm with the team.\n\n")
 			}
 			var done, na []string
 			for _, c := range q.Choices {
@@ -126,6 +143,7 @@ func Markdown(w io.Writer, res *review.Result, plan *review.Plan, m Meta) error 
 				ew.printf("- Notes: %s\n", mdEscape(q.Notes))
 			}
 			ew.printf("\n")
+			mdEvidence(ew, rows)
 		}
 	}
 
@@ -147,6 +165,31 @@ func Markdown(w io.Writer, res *review.Result, plan *review.Plan, m Meta) error 
 		ew.printf("\n%s not answered yet and so not in the plan.\n", plural(n, "question is", "questions are"))
 	}
 	return ew.err
+}
+
+// mdEvidence writes a question's evidence table: each practice with evidence, how it is answered, and the findings
+// with links to file and line.
+func mdEvidence(ew *errWriter, rows []evidenceRow) {
+	if len(rows) == 0 {
+		return
+	}
+	ew.printf("| Best practice | Answer | Evidence |\n|---|---|---|\n")
+	for _, r := range rows {
+		var cells []string
+		for _, f := range r.Findings {
+			c := fmt.Sprintf("%s %s %s: %s", f.Status, f.Rule, mdLink(f.Text, f.Href), mdEscape(f.Message))
+			if f.Suppressed != "" {
+				c += " (suppressed: " + mdEscape(f.Suppressed) + ")"
+			}
+			cells = append(cells, c)
+		}
+		ev := "**" + evidenceStatusMark(r.Status) + "**"
+		if r.Conflict != "" {
+			ev += " ⚠ conflict: " + mdEscape(r.Conflict)
+		}
+		ew.printf("| %s | %s | %s<br>%s |\n", mdEscape(r.Label+" "+r.Title), r.Answer, ev, strings.Join(cells, "<br>"))
+	}
+	ew.printf("\n")
 }
 
 func capitalize(s string) string {

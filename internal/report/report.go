@@ -15,6 +15,9 @@ import (
 type Meta struct {
 	GeneratedAt   time.Time
 	WalensVersion string
+	// LinkBase is the directory a report file is written to, so links to evidence files are relative to it; ""
+	// leaves paths as scanned (relative to the working directory).
+	LinkBase string
 }
 
 // Style controls terminal output.

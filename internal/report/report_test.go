@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"context"
 	"flag"
 	"os"
 	"path/filepath"
@@ -11,8 +12,10 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/walens/walens/internal/evidence"
 	"github.com/walens/walens/internal/lens"
 	"github.com/walens/walens/internal/review"
+	"github.com/walens/walens/internal/scan"
 	"github.com/walens/walens/lenses"
 )
 
@@ -22,16 +25,41 @@ var meta = Meta{GeneratedAt: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC), Wal
 
 var examples = []string{"rag-assistant", "fraud-detection"}
 
-func loadExample(t testing.TB, name string) (*review.Review, *review.Result, *review.Plan) {
+// repoRoot and goldenDir are absolute, because tests that load the examples run from the repository root so that
+// evidence paths in the reports read as a user would see them (examples/...).
+var (
+	repoRoot  = mustAbs(filepath.Join("..", ".."))
+	goldenDir = mustAbs(filepath.Join("testdata", "golden"))
+)
+
+func mustAbs(p string) string {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		panic(err)
+	}
+	return abs
+}
+
+// loadExample loads and evaluates an example review, with the evidence its workload file names.
+func loadExample(t *testing.T, name string) (*review.Review, *review.Result, *review.Plan) {
 	t.Helper()
+	t.Chdir(repoRoot)
 	cat, err := lens.NewCatalog(lenses.FS)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := review.Load(filepath.Join("..", "..", "examples", name, "walens.yaml"), cat)
+	r, err := review.Load(filepath.Join("examples", name, "walens.yaml"), cat)
 	if err != nil {
 		t.Fatal(err)
 	}
+	rep, err := scan.ForReview(context.Background(), r, nil, meta.GeneratedAt, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Partial {
+		t.Fatalf("example %s's evidence does not load cleanly: %v", name, rep.Problems)
+	}
+	r.Evidence = evidence.ForReview(rep)
 	res := review.Evaluate(r)
 	return r, res, review.BuildPlan(res)
 }
@@ -39,7 +67,7 @@ func loadExample(t testing.TB, name string) (*review.Review, *review.Result, *re
 // golden compares got with testdata/golden/name, or rewrites the file with -update.
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", "golden", name)
+	path := filepath.Join(goldenDir, name)
 	if *update {
 		if err := os.WriteFile(path, got, 0o644); err != nil {
 			t.Fatal(err)
@@ -181,10 +209,7 @@ func TestUserTextIsEscaped(t *testing.T) {
 // TestJSONMatchesPublishedSchemas validates every golden JSON document against the schema documented in
 // docs/schemas, so the documentation cannot drift from the output.
 func TestJSONMatchesPublishedSchemas(t *testing.T) {
-	schemaDir, err := filepath.Abs(filepath.Join("..", "..", "docs", "schemas"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	schemaDir := filepath.Join(repoRoot, "docs", "schemas")
 	c := jsonschema.NewCompiler()
 	c.AssertFormat()
 	// The schemas refer to each other by their published $id; serve those URLs from docs/schemas.
@@ -215,6 +240,7 @@ func TestJSONMatchesPublishedSchemas(t *testing.T) {
 		"plan.json":       compile("plan.schema.json"),
 		"diff.json":       compile("diff.schema.json"),
 		"check-high.json": compile("check.schema.json"),
+		"scan.json":       compile("scan.schema.json"),
 	}
 	files, _ := filepath.Glob(filepath.Join("testdata", "golden", "*.json"))
 	checked := 0
@@ -237,7 +263,7 @@ func TestJSONMatchesPublishedSchemas(t *testing.T) {
 			checked++
 		}
 	}
-	if checked < 7 {
-		t.Errorf("validated %d golden JSON files, want 7", checked)
+	if checked < 9 {
+		t.Errorf("validated %d golden JSON files, want 9", checked)
 	}
 }

@@ -53,7 +53,7 @@ func screenshot(t *testing.T, htmlPath string, width, height int) image.Image {
 		t.Fatal(err)
 	}
 	if *update {
-		if err := os.WriteFile(filepath.Join("..", "..", "docs", "images", "report-"+filepath.Base(filepath.Dir(htmlPath))+".png"), data, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(repoRoot, "docs", "images", "report-"+filepath.Base(filepath.Dir(htmlPath))+".png"), data, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}

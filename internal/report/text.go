@@ -69,6 +69,15 @@ func Summary(w io.Writer, res *review.Result, plan *review.Plan, s Style) error 
 			}
 		}
 	}
+	if e := res.Evidence; e != nil {
+		ew.printf("\n%s\n", Wrap(evidenceHeadline(e), s.LineWidth(), ""))
+		if n := len(e.Conflicts); n > 0 {
+			ew.printf("%s\n", s.Risk(lens.RiskMedium, fmt.Sprintf("Conflicts between answers and evidence (%d); the answers decide the risk:", n)))
+			for _, c := range e.Conflicts {
+				ew.printf("  %s\n%s\n", s.Bold(c.Lens+" "+c.Question+" "+c.Ref), Wrap(c.Message, s.LineWidth(), "      "))
+			}
+		}
+	}
 	ew.printf("\n")
 	c := res.Totals
 	switch {

@@ -1,0 +1,1 @@
+model_version = "17"
