@@ -21,10 +21,9 @@ type (
 		Runs    []sarifRun `json:"runs"`
 	}
 	sarifRun struct {
-		Tool               sarifTool                        `json:"tool"`
-		Invocations        []sarifInvocation                `json:"invocations"`
-		OriginalURIBaseIDs map[string]sarifArtifactLocation `json:"originalUriBaseIds,omitempty"`
-		Results            []sarifResult                    `json:"results"`
+		Tool        sarifTool         `json:"tool"`
+		Invocations []sarifInvocation `json:"invocations"`
+		Results     []sarifResult     `json:"results"`
 	}
 	sarifTool struct {
 		Driver sarifDriver `json:"driver"`
@@ -100,8 +99,8 @@ type (
 	}
 )
 
-// srcRoot is the base URI ID that relative artifact paths hang from; GitHub code scanning resolves it to the
-// repository root.
+// srcRoot is the base URI ID that relative artifact paths hang from. It is left undefined in the log, so that the
+// output does not depend on where the scan ran; GitHub code scanning resolves it to the repository root.
 const srcRoot = "%SRCROOT%"
 
 // sarifLevel maps a severity to a SARIF level: GitHub shows error, warning and note.
@@ -136,9 +135,6 @@ func SARIF(w io.Writer, rep *evidence.Report, base, version string) error {
 		Tool: sarifTool{Driver: sarifDriver{Name: "walens", Version: version,
 			InformationURI: "https://github.com/walens/walens", Rules: []sarifRule{}}},
 		Results: []sarifResult{},
-	}
-	if abs, err := filepath.Abs(base); err == nil {
-		run.OriginalURIBaseIDs = map[string]sarifArtifactLocation{srcRoot: {URI: fileURI(abs) + "/"}}
 	}
 	index := map[string]int{}
 	for i, r := range rep.Rules {
