@@ -1,0 +1,96 @@
+package profile
+
+import (
+	"math"
+	"strconv"
+	"strings"
+)
+
+// kind is what a single value looks like, by Deequ's rules: integral and fractional numbers, text, or nothing.
+type kind uint8
+
+const (
+	missing kind = iota
+	integral
+	fractional
+	nonFinite // NaN or an infinity: not a usable number, counted as missing and reported
+	text
+)
+
+// classify decides a value's kind and, for numbers, its value. Leading and trailing blanks are ignored, as Spark's
+// CSV reader does for numbers.
+func classify(s string) (kind, float64) {
+	if s == "" {
+		return missing, 0
+	}
+	if s[0] == ' ' || s[len(s)-1] == ' ' || s[0] == '\t' || s[len(s)-1] == '\t' {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			return missing, 0
+		}
+	}
+	if v, ok := parseInt(s); ok {
+		return integral, v
+	}
+	c := s[0]
+	if !(c >= '0' && c <= '9' || c == '-' || c == '+' || c == '.' || c == 'n' || c == 'N' || c == 'i' || c == 'I') {
+		return text, 0
+	}
+	// Go also accepts hexadecimal floats and digit separators; neither is a number in a dataset.
+	if strings.ContainsAny(s, "xX_pP") {
+		return text, 0
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange && math.IsInf(f, 0) {
+			return nonFinite, 0
+		}
+		return text, 0
+	}
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return nonFinite, 0
+	}
+	return fractional, f
+}
+
+// parseInt is the fast path for the commonest value: an optionally signed run of up to 18 digits.
+func parseInt(s string) (float64, bool) {
+	i := 0
+	neg := false
+	if s[0] == '-' || s[0] == '+' {
+		neg = s[0] == '-'
+		i = 1
+	}
+	if i == len(s) || len(s)-i > 18 {
+		if len(s)-i > 18 {
+			return parseLongInt(s)
+		}
+		return 0, false
+	}
+	var n int64
+	for ; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	if neg {
+		n = -n
+	}
+	return float64(n), true
+}
+
+func parseLongInt(s string) (float64, bool) {
+	start := 0
+	if s[0] == '-' || s[0] == '+' {
+		start = 1
+	}
+	for i := start; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	return f, err == nil
+}
