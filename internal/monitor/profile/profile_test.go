@@ -2,6 +2,7 @@ package profile
 
 import (
 	"context"
+	"encoding/json"
 	"math"
 	"os"
 	"path/filepath"
@@ -141,3 +142,79 @@ func TestParallelResultDoesNotDependOnWorkers(t *testing.T) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// TestMatchesNumpy profiles a generated dataset and compares with numpy (testdata/reference/make_reference.py).
+// Moments and ranges must agree to rounding; quantiles, read from a compacted sketch, to within the sketch's rank
+// error; histogram counts, also from the sketch, to within that error times the row count.
+func TestMatchesNumpy(t *testing.T) {
+	dir := filepath.Join("..", "testdata", "reference")
+	data, err := os.ReadFile(filepath.Join(dir, "reference.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	type describe struct {
+		Count                    int64
+		Mean, Sum, Std, Min, Max float64
+		Quantiles                map[string]float64
+		Histogram                []float64
+	}
+	var ref struct {
+		Profile struct {
+			Rows    int64
+			A, B, C describe
+			Colour  map[string]int64
+		}
+	}
+	if err := json.Unmarshal(data, &ref); err != nil {
+		t.Fatal(err)
+	}
+	// A small sketch (k=64) compacts on this input, so the quantile checks exercise the approximation.
+	p := compute(t, []string{filepath.Join(dir, "profile.csv")}, dataset.Options{ChunkBytes: 32 << 10}, Options{SketchK: 64})
+	if p.Rows != ref.Profile.Rows {
+		t.Fatalf("rows %d, want %d", p.Rows, ref.Profile.Rows)
+	}
+	for name, want := range map[string]describe{"a": ref.Profile.A, "b": ref.Profile.B, "c": ref.Profile.C} {
+		c, _ := p.Column(name)
+		n, mean, std, sum, lo, hi := c.Numbers()
+		if n != want.Count || c.Present() != want.Count {
+			t.Errorf("%s: %d numbers, numpy has %d", name, n, want.Count)
+		}
+		for _, ch := range []struct {
+			what      string
+			got, want float64
+		}{{"mean", mean, want.Mean}, {"sum", sum, want.Sum}, {"std", std, want.Std}, {"min", lo, want.Min}, {"max", hi, want.Max}} {
+			if !near(ch.got, ch.want, 1e-9) {
+				t.Errorf("%s %s = %.12g, numpy says %.12g", name, ch.what, ch.got, ch.want)
+			}
+		}
+		cdf := c.Sketch().CDF()
+		// Rank tolerance for k=64: a few percent; the k=2048 default is checked to 0.5% in the sketch package.
+		const rankTol = 0.04
+		for q, v := range want.Quantiles {
+			// numpy's quantile v is exact: P(X < v) <= level <= P(X <= v). The sketch must agree within rankTol.
+			level, _ := strconv.ParseFloat(q, 64)
+			if level < cdf.Below(v)-rankTol || level > cdf.At(v)+rankTol {
+				t.Errorf("%s quantile %s: numpy says %v, whose rank in the sketch is [%.4f, %.4f]", name, q, v, cdf.Below(v), cdf.At(v))
+			}
+		}
+		buckets := Buckets(c.Sketch(), lo, hi)
+		for i, b := range buckets {
+			if math.Abs(float64(b.Count)-want.Histogram[i]) > rankTol*float64(n) {
+				t.Errorf("%s bucket %d count %v, numpy says %v", name, i, b.Count, want.Histogram[i])
+			}
+		}
+	}
+	c, _ := p.Column("colour")
+	cats, exact := c.Categories()
+	if !exact || len(cats) != len(ref.Profile.Colour) {
+		t.Fatalf("colour: %d categories (exact %v), want %d", len(cats), exact, len(ref.Profile.Colour))
+	}
+	for _, k := range cats {
+		if k.Count != ref.Profile.Colour[k.Value] {
+			t.Errorf("colour %s: %d, numpy says %d", k.Value, k.Count, ref.Profile.Colour[k.Value])
+		}
+	}
+	if c, _ := p.Column("c"); math.Abs(c.Completeness()-float64(ref.Profile.C.Count)/float64(ref.Profile.Rows)) > 1e-12 {
+		t.Errorf("c completeness %v", c.Completeness())
+	}
+}

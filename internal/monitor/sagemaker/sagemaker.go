@@ -74,12 +74,12 @@ func truncate(s string, n int) string {
 // Statistics is statistics.json. A data-quality file has Features; a model-quality file has one of the metric
 // sections instead.
 type Statistics struct {
-	Version  Number          `json:"version"`
-	Dataset  Dataset         `json:"dataset"`
-	Features []FeatureStats  `json:"features,omitempty"`
-	Binary   *MetricSection  `json:"binary_classification_metrics,omitempty"`
-	Multi    *MetricSection  `json:"multiclass_classification_metrics,omitempty"`
-	Regress  *MetricSection  `json:"regression_metrics,omitempty"`
+	Version  Number         `json:"version"`
+	Dataset  Dataset        `json:"dataset"`
+	Features []FeatureStats `json:"features,omitempty"`
+	Binary   *MetricSection `json:"binary_classification_metrics,omitempty"`
+	Multi    *MetricSection `json:"multiclass_classification_metrics,omitempty"`
+	Regress  *MetricSection `json:"regression_metrics,omitempty"`
 }
 
 // Dataset is the dataset-level block of statistics.json.
