@@ -134,6 +134,14 @@ func (s *Schema) Order() []int {
 	return order
 }
 
+// Lookup returns the column's position if the column has been seen.
+func (s *Schema) Lookup(name string) (int, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	i, ok := s.index[name]
+	return i, ok
+}
+
 // Index returns the column's position, adding the column if it is new.
 func (s *Schema) Index(name string) int { return s.IndexAt(name, -1) }
 

@@ -117,7 +117,7 @@ func Numerical(feature string, base, cur sketch.CDF, baseStd float64, cfg Config
 	n, m := base.Total, cur.Total
 	r := Result{Feature: feature, Kind: "numerical", BaselineCount: n, CurrentCount: m}
 	d := LInf(base, cur)
-	r.Tests = append(r.Tests, sageMakerTest(d, n, m, sm, "Numerical"))
+	r.Tests = append(r.Tests, SageMakerTest(d, n, m, sm, "Numerical"))
 	r.Tests = append(r.Tests, pTest(TestKS, d, KSPValue(d, n, m), cfg.PValue))
 	w := Wasserstein(base, cur)
 	wt := distTest(TestWasserstein, 0, cfg.Wasserstein)
@@ -150,7 +150,7 @@ func Categorical(feature string, base, cur Counts, cfg Config, sm SageMaker) Res
 			Drifted: sm.Enabled && p < sm.Threshold, Note: "SageMaker ChiSquared method"}
 		r.Tests = append(r.Tests, t)
 	} else {
-		r.Tests = append(r.Tests, sageMakerTest(d, n, m, sm, "Categorical"))
+		r.Tests = append(r.Tests, SageMakerTest(d, n, m, sm, "Categorical"))
 	}
 	ct := pTest(TestChiSquared, stat, p, cfg.PValue)
 	ct.Note = fmt.Sprintf("%d degrees of freedom", dof)
@@ -164,7 +164,8 @@ func Categorical(feature string, base, cur Counts, cfg Config, sm SageMaker) Res
 	return decide(r, cfg)
 }
 
-func sageMakerTest(d, n, m float64, sm SageMaker, kind string) Test {
+// SageMakerTest judges an L-infinity distance d between samples of n and m items as the SageMaker check does.
+func SageMakerTest(d, n, m float64, sm SageMaker, kind string) Test {
 	t := distTest(TestSageMaker, d, sm.Threshold)
 	if sm.Robust {
 		t.Statistic = Robust(d, n, m)

@@ -25,6 +25,7 @@ type location struct {
 // one that describes both inputs, which is what lets chunks be profiled in parallel.
 type column struct {
 	integral, fractional, text, nonFinite, missing int64
+	negative                                       int64
 
 	// numbers: count, shifted sums for the variance, exact sum, range and sketch
 	n          int64
@@ -92,6 +93,9 @@ func (c *column) add(v string, na map[string]bool, maxCats int, file string, lin
 		}
 		c.n++
 		c.sum += f
+		if f < 0 {
+			c.negative++
+		}
 		d := f - c.shift
 		c.sd += d
 		c.sd2 += d * d
@@ -167,6 +171,7 @@ func (c *column) merge(o *column, maxCats int) {
 	c.text += o.text
 	c.nonFinite += o.nonFinite
 	c.missing += o.missing
+	c.negative += o.negative
 	c.n += o.n
 	c.sum += o.sum
 	c.minV = math.Min(c.minV, o.minV)

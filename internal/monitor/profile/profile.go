@@ -223,7 +223,10 @@ func profileChunk(ch *dataset.Chunk, o *Options, na map[string]bool, schema *dat
 	}
 	strs := map[int]bool{}
 	for _, name := range o.Strings {
-		strs[schema.Index(name)] = true
+		// Lookup, not Index: a named column the data lacks must stay missing, not appear empty.
+		if i, ok := schema.Lookup(name); ok {
+			strs[i] = true
+		}
 	}
 	var cols []*column
 	maxCats := o.maxCats()

@@ -22,6 +22,7 @@ func (c *Column) Integral() int64   { return c.c.integral }
 func (c *Column) Fractional() int64 { return c.c.fractional }
 func (c *Column) Text() int64       { return c.c.text }
 func (c *Column) NonFinite() int64  { return c.c.nonFinite }
+func (c *Column) Negative() int64   { return c.c.negative }
 func (c *Column) Present() int64    { return c.c.present() }
 func (c *Column) Missing() int64    { return c.rows - c.c.present() }
 
