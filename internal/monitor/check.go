@@ -169,6 +169,9 @@ func checkConstraints(add func(feature, check, format string, args ...any), name
 			match = float64(col.Integral()) / present
 		case sagemaker.Fractional:
 			match = float64(col.Integral()+col.Fractional()) / present
+		case sagemaker.String:
+			// As in Deequ, a number is not a string: a String feature whose values all look numeric has changed type.
+			match = float64(col.Text()) / present
 		default:
 			match = 1
 		}

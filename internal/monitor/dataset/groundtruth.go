@@ -35,7 +35,7 @@ func ReadGroundTruth(ctx context.Context, paths []string, maxLine int) (map[stri
 		}
 		br := bufio.NewReaderSize(f, 1<<16)
 		for line := 1; ; line++ {
-			data, tooLong, err := readLine(br, maxLine)
+			data, _, tooLong, err := readLine(br, maxLine)
 			if err != nil && !errors.Is(err, io.EOF) {
 				f.Close()
 				return nil, nil, fmt.Errorf("read %s: %w", path, err)

@@ -39,11 +39,11 @@ func (c *lineChunker) next() (*Chunk, error) {
 	var lines []jsonLine
 	size := 0
 	for size < c.src.opts.ChunkBytes {
-		data, tooLong, err := readLine(c.br, c.src.opts.MaxLine)
+		data, n, tooLong, err := readLine(c.br, c.src.opts.MaxLine)
 		if err != nil && !errors.Is(err, io.EOF) {
 			return nil, fmt.Errorf("read %s: %w", c.name, err)
 		}
-		if len(data) > 0 || tooLong {
+		if n > 0 {
 			c.line++
 			if tooLong {
 				lines = append(lines, jsonLine{line: c.line})
@@ -82,11 +82,13 @@ func (c *lineChunker) next() (*Chunk, error) {
 
 func (c *lineChunker) close() error { return c.closer.Close() }
 
-// readLine reads one line without its newline. A line longer than limit is consumed and reported as too long.
-func readLine(br *bufio.Reader, limit int) (line []byte, tooLong bool, err error) {
+// readLine reads one line without its newline, and how many bytes it consumed (0 only at the end of the input).
+// A line longer than limit is consumed and reported as too long.
+func readLine(br *bufio.Reader, limit int) (line []byte, n int, tooLong bool, err error) {
 	var buf []byte
 	for {
 		part, err := br.ReadSlice('\n')
+		n += len(part)
 		if len(buf)+len(part) > limit+1 {
 			tooLong = true
 			buf = nil
@@ -97,9 +99,9 @@ func readLine(br *bufio.Reader, limit int) (line []byte, tooLong bool, err error
 			continue
 		}
 		if tooLong {
-			return nil, true, err
+			return nil, n, true, err
 		}
-		return bytes.TrimRight(buf, "\r\n"), false, err
+		return bytes.TrimRight(buf, "\r\n"), n, false, err
 	}
 }
 

@@ -35,7 +35,9 @@ type waiter struct {
 	ch chan time.Time
 }
 
-func newFakeClock(now time.Time) *fakeClock { return &fakeClock{now: now, added: make(chan struct{}, 100)} }
+func newFakeClock(now time.Time) *fakeClock {
+	return &fakeClock{now: now, added: make(chan struct{}, 100)}
+}
 
 func (c *fakeClock) Now() time.Time {
 	c.mu.Lock()
