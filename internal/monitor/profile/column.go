@@ -35,7 +35,9 @@ type column struct {
 	mean, m2   float64 // merged moments
 	merged     bool    // mean and m2 hold the moments (after finish or merge)
 	minV, maxV float64
-	kll        *sketch.KLL
+	// vals holds a chunk's numbers until they reach the sketch; kll is set on the merged column only.
+	vals []float64
+	kll  *sketch.KLL
 
 	// categories: exact counts until maxCategories distinct values, then only the ones already seen
 	cats         map[string]int64
@@ -47,10 +49,9 @@ type column struct {
 	firstText, firstNonFinite location
 }
 
-func newColumn(o *Options, seed uint64, forceString, numbersKept bool) *column {
+func newColumn(forceString, numbersKept bool) *column {
 	return &column{
 		minV: math.Inf(1), maxV: math.Inf(-1),
-		kll:          sketch.NewKLL(o.sketchK(), sketch.DefaultC, seed),
 		cats:         map[string]int64{},
 		numbersKept:  numbersKept || forceString,
 		forceStrings: forceString,
@@ -101,7 +102,7 @@ func (c *column) add(v string, na map[string]bool, maxCats int, file string, lin
 		c.sd2 += d * d
 		c.minV = math.Min(c.minV, f)
 		c.maxV = math.Max(c.maxV, f)
-		c.kll.Add(f)
+		c.vals = append(c.vals, f)
 		if c.numbersKept {
 			c.count(v, maxCats)
 			if !c.forceStrings && len(c.cats) > numericCategoryLimit && c.text == 0 {
@@ -176,7 +177,6 @@ func (c *column) merge(o *column, maxCats int) {
 	c.sum += o.sum
 	c.minV = math.Min(c.minV, o.minV)
 	c.maxV = math.Max(c.maxV, o.maxV)
-	c.kll.Merge(o.kll)
 	c.hll.Merge(o.hll)
 	if o.firstText.File != "" {
 		c.note(&c.firstText, o.firstText.File, o.firstText.Line, o.firstText.Value, o.firstText.seq)

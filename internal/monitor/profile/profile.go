@@ -143,6 +143,12 @@ func Compute(ctx context.Context, src *dataset.Source, o Options) (*Profile, err
 	}
 	go func() { wg.Wait(); close(results) }()
 
+	// Numbers go to the KLL sketches through a fixed number of lanes: chunk i feeds lane i%sketchLanes, in chunk
+	// order, and the lanes merge in lane order at the end. The sketch work runs in parallel, and the result does
+	// not depend on the number of workers or on timing.
+	lanes := newLanes(&o)
+	defer lanes.stop()
+
 	p := &Profile{Files: src.Files()}
 	var total []*column
 	pending := map[int]partial{}
@@ -167,6 +173,7 @@ func Compute(ctx context.Context, src *dataset.Source, o Options) (*Profile, err
 				cancel()
 				break
 			}
+			lanes.feed(cur.index, cur.cols)
 			total = mergeColumns(total, cur.cols, o.maxCats())
 			p.Rows += cur.rows
 			p.Skipped += int64(len(cur.skips))
@@ -202,11 +209,13 @@ func Compute(ctx context.Context, src *dataset.Source, o Options) (*Profile, err
 	for len(total) < len(p.names) {
 		total = append(total, nil)
 	}
+	sketches := lanes.finish(len(total))
 	for i, c := range total {
 		if c == nil {
-			total[i] = newColumn(&o, 0, false, false)
+			total[i] = newColumn(false, false)
 		}
 		total[i].moments()
+		total[i].kll = sketches[i]
 	}
 	p.cols = total
 	// A column that appeared late was missing in every row before it: count those rows now.
@@ -234,7 +243,9 @@ func profileChunk(ch *dataset.Chunk, o *Options, na map[string]bool, schema *dat
 	for r, row := range rows {
 		for len(cols) < len(row.Values) {
 			i := len(cols)
-			cols = append(cols, newColumn(o, uint64(ch.Index)<<16|uint64(i), strs[i], !dropped(i)))
+			c := newColumn(strs[i], !dropped(i))
+			c.vals = make([]float64, 0, len(rows))
+			cols = append(cols, c)
 		}
 		for i, v := range row.Values {
 			cols[i].add(v, na, maxCats, ch.File, row.Line, seqBase|int64(r))
@@ -291,4 +302,85 @@ func (p *Profile) Err(maxSkipped int64) error {
 		first = fmt.Sprintf(" (first: %s)", p.Skips[0])
 	}
 	return fmt.Errorf("%d records could not be read%s; at most %d may be skipped", p.Skipped, first, maxSkipped)
+}
+
+// sketchLanes is the number of sketch lanes. It is fixed, not the number of CPUs, so that the sketches, and the
+// statistics files written from them, are the same on every machine.
+const sketchLanes = 4
+
+type laneWork struct {
+	cols []*column
+}
+
+type lanes struct {
+	o    *Options
+	in   []chan laneWork
+	out  [][]*sketch.KLL
+	wg   sync.WaitGroup
+	done bool
+}
+
+func newLanes(o *Options) *lanes {
+	l := &lanes{o: o, in: make([]chan laneWork, sketchLanes), out: make([][]*sketch.KLL, sketchLanes)}
+	for i := range sketchLanes {
+		l.in[i] = make(chan laneWork, 2)
+		l.wg.Add(1)
+		go func() {
+			defer l.wg.Done()
+			for w := range l.in[i] {
+				for c, col := range w.cols {
+					if len(col.vals) == 0 {
+						continue
+					}
+					for len(l.out[i]) <= c {
+						l.out[i] = append(l.out[i], sketch.NewKLL(o.sketchK(), sketch.DefaultC, uint64(i)<<32|uint64(len(l.out[i]))))
+					}
+					s := l.out[i][c]
+					for _, x := range col.vals {
+						s.Add(x)
+					}
+					col.vals = nil
+				}
+			}
+		}()
+	}
+	return l
+}
+
+// feed hands chunk index's numbers to its lane. The columns are not touched again by the caller except through
+// merge, which does not read vals.
+func (l *lanes) feed(index int, cols []*column) {
+	vals := make([]*column, len(cols))
+	for i, c := range cols {
+		// A copy holding only the numbers, so the lane and the merge never share a column.
+		vals[i] = &column{vals: c.vals}
+		c.vals = nil
+	}
+	l.in[index%sketchLanes] <- laneWork{vals}
+}
+
+func (l *lanes) stop() {
+	if l.done {
+		return
+	}
+	l.done = true
+	for _, ch := range l.in {
+		close(ch)
+	}
+	l.wg.Wait()
+}
+
+// finish waits for the lanes and merges their sketches, in lane order, into one per column.
+func (l *lanes) finish(columns int) []*sketch.KLL {
+	l.stop()
+	out := make([]*sketch.KLL, columns)
+	for c := range out {
+		out[c] = sketch.NewKLL(l.o.sketchK(), sketch.DefaultC, uint64(c)+1)
+		for _, lane := range l.out {
+			if c < len(lane) {
+				out[c].Merge(lane[c])
+			}
+		}
+	}
+	return out
 }

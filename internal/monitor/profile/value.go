@@ -32,12 +32,7 @@ func classify(s string) (kind, float64) {
 	if v, ok := parseInt(s); ok {
 		return integral, v
 	}
-	c := s[0]
-	if !(c >= '0' && c <= '9' || c == '-' || c == '+' || c == '.' || c == 'n' || c == 'N' || c == 'i' || c == 'I') {
-		return text, 0
-	}
-	// Go also accepts hexadecimal floats and digit separators; neither is a number in a dataset.
-	if strings.ContainsAny(s, "xX_pP") {
+	if !numberLike(s) {
 		return text, 0
 	}
 	f, err := strconv.ParseFloat(s, 64)
@@ -93,4 +88,18 @@ func parseLongInt(s string) (float64, bool) {
 	}
 	f, err := strconv.ParseFloat(s, 64)
 	return f, err == nil
+}
+
+// numberLike rejects most text before ParseFloat sees it: a decimal number has only digits, a point, signs and an
+// exponent; the other spellings ParseFloat accepts are NaN and the infinities. Go's hexadecimal floats and digit
+// separators are not numbers in a dataset.
+func numberLike(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E') {
+			t := strings.ToLower(strings.TrimLeft(s, "+-"))
+			return t == "nan" || t == "inf" || t == "infinity"
+		}
+	}
+	return true
 }

@@ -17,7 +17,8 @@ const (
 
 // KLL is a quantile sketch in the Deequ layout: levels of retained items, where an item at level i stands for 2^i
 // items of the input. Memory is bounded by about k/(1-c) items whatever the input size, and the rank error is of
-// the order of 1/k. The zero value is not usable; call NewKLL.
+// the order of 1/k. Levels above 0 are kept sorted, so compacting them is a merge rather than a sort. The zero
+// value is not usable; call NewKLL.
 type KLL struct {
 	k      int
 	c      float64
@@ -53,6 +54,9 @@ func FromLevels(k int, c float64, levels [][]float64) (*KLL, error) {
 			}
 		}
 		s.levels[i] = slices.Clone(l)
+		if i > 0 {
+			slices.Sort(s.levels[i])
+		}
 		s.size += len(l)
 	}
 	s.limit = s.totalCapacity()
@@ -108,7 +112,11 @@ func (s *KLL) Merge(other *KLL) {
 		s.levels = append(s.levels, nil)
 	}
 	for h, l := range other.levels {
-		s.levels[h] = append(s.levels[h], l...)
+		if h == 0 {
+			s.levels[0] = append(s.levels[0], l...)
+		} else {
+			s.levels[h] = mergeSorted(s.levels[h], l)
+		}
 		s.size += len(l)
 	}
 	s.limit = s.totalCapacity()
@@ -144,24 +152,53 @@ func (s *KLL) compress() {
 	}
 }
 
-// compact sorts level h, promotes every other item to level h+1 (starting at a random offset, which keeps the
-// estimate unbiased) and keeps the odd one out, if any, at level h.
+// compact sorts level h (levels above 0 already are), promotes every other item to level h+1 (starting at a
+// random offset, which keeps the estimate unbiased) and keeps the odd one out, if any, at level h.
 func (s *KLL) compact(h int) {
 	l := s.levels[h]
-	slices.Sort(l)
-	var keep []float64
-	if len(l)%2 == 1 {
-		keep = []float64{l[len(l)-1]}
+	if h == 0 {
+		slices.Sort(l)
+	}
+	var keep float64
+	odd := len(l)%2 == 1
+	if odd {
+		keep = l[len(l)-1]
 		l = l[:len(l)-1]
 	}
 	off := int(s.next() & 1)
-	up := s.levels[h+1]
+	promoted := make([]float64, 0, len(l)/2)
 	for i := off; i < len(l); i += 2 {
-		up = append(up, l[i])
+		promoted = append(promoted, l[i])
 	}
-	s.levels[h+1] = up
+	s.levels[h+1] = mergeSorted(s.levels[h+1], promoted)
 	s.size -= len(l) - len(l)/2
-	s.levels[h] = append(l[:0], keep...)
+	s.levels[h] = l[:0]
+	if odd {
+		s.levels[h] = append(s.levels[h], keep)
+	}
+}
+
+// mergeSorted merges two sorted slices into a new sorted slice.
+func mergeSorted(a, b []float64) []float64 {
+	if len(a) == 0 {
+		return append([]float64(nil), b...)
+	}
+	if len(b) == 0 {
+		return a
+	}
+	out := make([]float64, 0, len(a)+len(b))
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		if b[j] < a[i] {
+			out = append(out, b[j])
+			j++
+		} else {
+			out = append(out, a[i])
+			i++
+		}
+	}
+	out = append(out, a[i:]...)
+	return append(out, b[j:]...)
 }
 
 // next is xorshift64*: fast, and deterministic for a given seed.
