@@ -402,7 +402,8 @@ was stopped are caught up from the state file. See docs/monitor.md for the file 
 				return inputError(err)
 			}
 			logger := slog.New(slog.NewTextHandler(a.io.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-			svc, err := service.New(cfg, service.Options{Logger: logger, Version: a.io.Version, Workers: runtime.GOMAXPROCS(0)})
+			svc, err := service.New(cfg, service.Options{Logger: logger, Version: a.io.Version, Workers: runtime.GOMAXPROCS(0),
+				Clock: ioClock{a.io.Now}, Getenv: a.io.Getenv})
 			if err != nil {
 				return inputError(err)
 			}
@@ -426,3 +427,9 @@ was stopped are caught up from the state file. See docs/monitor.md for the file 
 	cmd.Flags().BoolVar(&once, "once", false, "run every schedule once now and exit: 0 clean, 1 violations or failures")
 	return cmd
 }
+
+// ioClock is the command's clock (real time, or the tests' fixed time) with real timers.
+type ioClock struct{ now func() time.Time }
+
+func (c ioClock) Now() time.Time                         { return c.now() }
+func (c ioClock) After(d time.Duration) <-chan time.Time { return time.After(d) }

@@ -166,12 +166,6 @@ func (s *Schema) IndexAt(name string, pos int64) int {
 	return len(s.names) - 1
 }
 
-func (s *Schema) len() int {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return len(s.names)
-}
-
 // Source is a stream of chunks from a list of inputs.
 type Source struct {
 	opts   Options
@@ -223,7 +217,7 @@ func Open(paths []string, opts Options) (*Source, error) {
 			}
 		}
 		if format == Parquet && f == StdinName {
-			return nil, errors.New("Parquet cannot be read from standard input (it is read from the end); give a file")
+			return nil, errors.New("cannot read Parquet from standard input (a Parquet file is read from its end); give a file")
 		}
 		if st, err := os.Stat(f); err == nil && f != StdinName {
 			s.total += st.Size()

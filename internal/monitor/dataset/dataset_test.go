@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -360,4 +361,38 @@ func FuzzCapture(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fuzzRead(t, "f.jsonl", data, Options{Format: Capture, Prediction: "p", Columns: []string{"a"}})
 	})
+}
+
+// TestParquetManyRowGroups reads more rows than one chunk holds, across row groups, and checks every string:
+// values must not be overwritten when the reader reuses its buffers.
+func TestParquetManyRowGroups(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "big.parquet")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := parquet.NewGenericWriter[parquetRow](f, parquet.MaxRowsPerRowGroup(7000))
+	var in []parquetRow
+	for i := range 20_000 {
+		in = append(in, parquetRow{Age: int64(i), Income: float64(i) / 2, City: "city-" + strings.Repeat("x", i%7) + string(rune('a'+i%26))})
+	}
+	if _, err := w.Write(in); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	rows, _, err := readAll(t, []string{path}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != len(in) {
+		t.Fatalf("%d rows, want %d", len(rows), len(in))
+	}
+	for i, r := range rows {
+		if r["city"] != in[i].City || r["age"] != strconv.Itoa(i) {
+			t.Fatalf("row %d = %v, want city %s", i, r, in[i].City)
+		}
+	}
 }

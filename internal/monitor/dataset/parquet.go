@@ -16,11 +16,12 @@ import (
 const parquetChunkRows = 8192
 
 type parquetChunker struct {
-	name string
-	f    *os.File
-	r    *parquet.Reader
-	idx  []int // schema index of each leaf column
-	row  int
+	name   string
+	f      *os.File
+	groups []parquet.RowGroup
+	rows   parquet.Rows // of the current row group
+	idx    []int        // schema index of each leaf column
+	row    int
 }
 
 func (s *Source) newParquet(name string, f *os.File) (chunker, error) {
@@ -43,8 +44,7 @@ func (s *Source) newParquet(name string, f *os.File) (chunker, error) {
 		}
 		idx = append(idx, s.schema.IndexAt(strings.Join(path, "."), -1))
 	}
-	// The reader takes its row groups from the already-opened file, so the footer is read once.
-	return &parquetChunker{name: name, f: f, r: parquet.NewReader(pf), idx: idx}, nil
+	return &parquetChunker{name: name, f: f, groups: pf.RowGroups(), idx: idx}, nil
 }
 
 func (c *parquetChunker) next() (ch *Chunk, err error) {
@@ -55,12 +55,27 @@ func (c *parquetChunker) next() (ch *Chunk, err error) {
 		}
 	}()
 	buf := make([]parquet.Row, parquetChunkRows)
-	n, err := c.r.ReadRows(buf)
-	if n == 0 {
-		if err == nil || errors.Is(err, io.EOF) {
-			return nil, io.EOF
+	var n int
+	for n == 0 {
+		if c.rows == nil {
+			if len(c.groups) == 0 {
+				return nil, io.EOF
+			}
+			c.rows, c.groups = c.groups[0].Rows(), c.groups[1:]
 		}
-		return nil, fmt.Errorf("data %s: row %d: %w", c.name, c.row+1, err)
+		n, err = c.rows.ReadRows(buf)
+		// Values may point into the reader's page buffers, which the next read reuses: copy them now, since
+		// the chunk is parsed later on another goroutine.
+		for i := range n {
+			buf[i] = buf[i].Clone()
+		}
+		if n == 0 && err != nil && !errors.Is(err, io.EOF) {
+			return nil, fmt.Errorf("data %s: row %d: %w", c.name, c.row+1, err)
+		}
+		if errors.Is(err, io.EOF) || n == 0 {
+			c.rows.Close()
+			c.rows = nil
+		}
 	}
 	if err != nil && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("data %s: row %d: %w", c.name, c.row+n+1, err)
@@ -91,7 +106,12 @@ func (c *parquetChunker) next() (ch *Chunk, err error) {
 	}}, nil
 }
 
-func (c *parquetChunker) close() error { return c.f.Close() }
+func (c *parquetChunker) close() error {
+	if c.rows != nil {
+		c.rows.Close()
+	}
+	return c.f.Close()
+}
 
 // parquetText renders a value as walens profiles it. Floating-point values keep a decimal point, so a DOUBLE
 // column of whole numbers is still Fractional, as its schema says.

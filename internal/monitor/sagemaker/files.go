@@ -60,6 +60,7 @@ func decode(name string, data []byte, v any, validate func(*diag.Collector)) err
 	validate(&c)
 	if len(c.List) > 0 {
 		c.List.Locate(name, diag.JSONPositions(data))
+		c.List.Sort()
 		return c.List
 	}
 	return nil

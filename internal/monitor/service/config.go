@@ -127,6 +127,7 @@ func LoadConfig(path string) (*Config, error) {
 	c.validate(&col)
 	if len(col.List) > 0 {
 		col.List.Locate(path, doc.Pos)
+		col.List.Sort()
 		return nil, col.List
 	}
 	return &c, nil
@@ -179,10 +180,11 @@ func (c *Config) validate(col *diag.Collector) {
 				col.Errorf(diag.Key(p, "timezone"), "unknown time zone %q", s.Timezone)
 			}
 		}
-		for key, v := range map[string]string{"baseline": s.Baseline, "out": s.Out} {
-			if v == "" {
-				col.Errorf(diag.Key(p, key), "is required")
-			}
+		if s.Baseline == "" {
+			col.Errorf(diag.Key(p, "baseline"), "is required")
+		}
+		if s.Out == "" {
+			col.Errorf(diag.Key(p, "out"), "is required")
 		}
 		if len(s.Data) == 0 {
 			col.Errorf(diag.Key(p, "data"), "is required: capture folders, files or globs")
