@@ -64,7 +64,7 @@ func TestNumber(t *testing.T) {
 
 func TestLocatedProblems(t *testing.T) {
 	cases := map[string]string{
-		`{"version": 0, "dataset": {"item_count": -1}}`: "x.json:1:42: dataset.item_count: must be a count (zero or more), not -1",
+		`{"version": 0, "dataset": {"item_count": -1}}`:                                                                    "x.json:1:42: dataset.item_count: must be a count (zero or more), not -1",
 		"{\n  \"dataset\": {\"item_count\": 1},\n  \"features\": [{\"name\": \"a\", \"inferred_type\": \"Fractionl\"}]\n}": `x.json:3:47: features[0].inferred_type: must be one of Integral, Fractional, String or Unknown, not "Fractionl" (did you mean "Fractional"?)`,
 		`{"features": [}`:  "x.json:1:16: invalid JSON",
 		`{"features": {}}`: "expected []sagemaker.FeatureStats but found a JSON object",
