@@ -383,3 +383,13 @@ func TestCaptureHour(t *testing.T) {
 		}
 	}
 }
+
+func TestExampleConfigLoads(t *testing.T) {
+	cfg, err := LoadConfig(filepath.Join("..", "..", "..", "examples", "monitor", "monitor.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Schedules) != 2 || cfg.Schedules[0].Retrain.ConsecutiveDriftRuns != 3 || cfg.Schedules[1].Bias.MaxDPPL != 0.1 {
+		t.Errorf("example config read as %+v", cfg)
+	}
+}

@@ -9,6 +9,9 @@ import (
 	"slices"
 )
 
+// level0Min is the smallest capacity of level 0 (see totalCapacity).
+const level0Min = 256
+
 // Defaults used by Deequ and the SageMaker Model Monitor container.
 const (
 	DefaultK = 2048
@@ -23,8 +26,9 @@ type KLL struct {
 	k      int
 	c      float64
 	levels [][]float64
-	size   int // items held across levels
-	limit  int // size at which the sketch compacts
+	size   int   // items held across levels
+	limit  int   // size at which the sketch compacts
+	caps   []int // capacity of each level, recomputed when the height changes
 	rng    uint64
 }
 
@@ -38,7 +42,7 @@ func NewKLL(k int, c float64, seed uint64) *KLL {
 		c = DefaultC
 	}
 	s := &KLL{k: k, c: c, levels: [][]float64{nil}, rng: seed | 1}
-	s.limit = s.capacity(0)
+	s.limit = s.totalCapacity()
 	return s
 }
 
@@ -82,14 +86,31 @@ func (s *KLL) Weight() float64 {
 // capacity is the size of level h at which it is compacted: the top level holds k items and each level below
 // holds c times the one above, but never fewer than two.
 func (s *KLL) capacity(h int) int {
-	depth := len(s.levels) - 1 - h
-	return max(2, int(math.Ceil(float64(s.k)*math.Pow(s.c, float64(depth)))))
+	if len(s.caps) != len(s.levels) {
+		s.totalCapacity()
+	}
+	return s.caps[h]
 }
 
+// totalCapacity recomputes the level capacities (they depend only on the height) and returns their sum.
 func (s *KLL) totalCapacity() int {
+	if len(s.caps) != len(s.levels) {
+		s.caps = s.caps[:0]
+		for h := range s.levels {
+			depth := len(s.levels) - 1 - h
+			c := max(2, int(math.Ceil(float64(s.k)*math.Pow(s.c, float64(depth)))))
+			if h == 0 {
+				// Level 0 holds exact items, so a larger level 0 only makes the sketch more accurate; it also
+				// means compactions (a sort and a merge up the levels) happen every few hundred items, not every
+				// few, which is most of the cost of adding.
+				c = max(c, min(s.k/8, level0Min))
+			}
+			s.caps = append(s.caps, c)
+		}
+	}
 	total := 0
-	for h := range s.levels {
-		total += s.capacity(h)
+	for _, c := range s.caps {
+		total += c
 	}
 	return total
 }
@@ -170,7 +191,7 @@ func (s *KLL) compact(h int) {
 	for i := off; i < len(l); i += 2 {
 		promoted = append(promoted, l[i])
 	}
-	s.levels[h+1] = mergeSorted(s.levels[h+1], promoted)
+	s.levels[h+1] = s.mergeInto(s.levels[h+1], promoted)
 	s.size -= len(l) - len(l)/2
 	s.levels[h] = l[:0]
 	if odd {
@@ -178,15 +199,34 @@ func (s *KLL) compact(h int) {
 	}
 }
 
-// mergeSorted merges two sorted slices into a new sorted slice.
+// mergeInto merges sorted b into sorted a, reusing a's storage when it has room: it merges from the back.
+func (s *KLL) mergeInto(a, b []float64) []float64 {
+	if cap(a) < len(a)+len(b) {
+		return mergeSorted(a, b)
+	}
+	i, j := len(a)-1, len(b)-1
+	a = a[:len(a)+len(b)]
+	for k := len(a) - 1; j >= 0; k-- {
+		if i >= 0 && a[i] > b[j] {
+			a[k] = a[i]
+			i--
+		} else {
+			a[k] = b[j]
+			j--
+		}
+	}
+	return a
+}
+
+// mergeSorted merges two sorted slices into a new sorted slice, with room to grow.
 func mergeSorted(a, b []float64) []float64 {
 	if len(a) == 0 {
-		return append([]float64(nil), b...)
+		return append(make([]float64, 0, 2*len(b)), b...)
 	}
 	if len(b) == 0 {
 		return a
 	}
-	out := make([]float64, 0, len(a)+len(b))
+	out := make([]float64, 0, 2*(len(a)+len(b)))
 	i, j := 0, 0
 	for i < len(a) && j < len(b) {
 		if b[j] < a[i] {
