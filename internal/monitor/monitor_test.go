@@ -220,10 +220,15 @@ func TestBadInput(t *testing.T) {
 			}
 		})
 	}
+	headerless := write(t, dir, "headerless.csv", "1,x,2\n2,y,3\n")
+	r, err := Run(context.Background(), RunOptions{Data: Data{Files: []string{headerless}}, Baseline: base, Drift: drift.DefaultConfig()})
+	if err != nil || !strings.Contains(strings.Join(r.Notes, "\n"), "pass --columns a,b,c") {
+		t.Errorf("headerless data: notes %q, err %v", r.Notes, err)
+	}
 	if _, err := Run(context.Background(), RunOptions{Data: Data{Files: []string{train}}, Baseline: filepath.Join(dir, "nowhere")}); err == nil {
 		t.Error("a missing baseline was accepted")
 	}
-	_, err := Run(context.Background(), RunOptions{Data: Data{Files: []string{write(t, dir, "e.csv", "")}}, Baseline: base})
+	_, err = Run(context.Background(), RunOptions{Data: Data{Files: []string{write(t, dir, "e.csv", "")}}, Baseline: base})
 	if !errors.Is(err, ErrNoRows) {
 		t.Errorf("an empty file: %v, want ErrNoRows", err)
 	}

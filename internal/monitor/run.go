@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/walens/walens/internal/atomicfile"
@@ -164,6 +165,9 @@ func Run(ctx context.Context, o RunOptions) (*report.Report, error) {
 	ignore = append(ignore, o.Columns.Exclude...)
 	violations, results, plots, notes := checkFeatures(base.stats, base.cons, p, o.Drift, ignore)
 	r.Notes = append(r.Notes, notes...)
+	if hint := unnamedColumnsHint(base, p.Columns()); hint != "" {
+		r.Notes = append(r.Notes, hint)
+	}
 	r.Violations = violations
 	r.Plots = plots
 	r.Drift = report.DriftReport{Features: results, Config: o.Drift}
@@ -279,3 +283,29 @@ func writeRun(dir string, r *report.Report, stats *sagemaker.Statistics) error {
 }
 
 func writeFile(path string, data []byte) error { return atomicfile.WriteFile(path, data, 0o644) }
+
+// unnamedColumnsHint explains the commonest cause of missing and extra columns: headerless data or capture
+// payloads (columns _c0, _c1, ...) checked against a baseline with named features.
+func unnamedColumnsHint(b *loadedBaseline, columns []string) string {
+	var names []string
+	if b.cons != nil {
+		for _, f := range b.cons.Features {
+			names = append(names, f.Name)
+		}
+	} else if b.stats != nil {
+		for _, f := range b.stats.Features {
+			names = append(names, f.Name)
+		}
+	}
+	unnamed := 0
+	for _, c := range columns {
+		if strings.HasPrefix(c, "_c") {
+			unnamed++
+		}
+	}
+	if unnamed == 0 || len(names) == 0 || slices.ContainsFunc(names, func(n string) bool { return strings.HasPrefix(n, "_c") }) {
+		return ""
+	}
+	return fmt.Sprintf("the data has %d unnamed columns (_c0, _c1, ...) and the baseline names its features; if they are in the same order, pass --columns %s",
+		unnamed, strings.Join(names, ","))
+}

@@ -153,23 +153,30 @@ func (s *Service) last(sc *sched, now time.Time) time.Time {
 	return st.LastScheduled
 }
 
-// runDue runs every scheduled time of sc up to now that has not been handled.
+// runDue runs every scheduled time of sc up to now that has not been handled: at most MaxCatchUp of them, the
+// most recent; older ones are recorded as missed.
 func (s *Service) runDue(ctx context.Context, sc *sched, now time.Time) error {
-	var due []time.Time
-	for t := sc.cs.Next(s.last(sc, now).In(sc.loc)); !t.IsZero() && !t.After(now); t = sc.cs.Next(t) {
-		due = append(due, t)
-		if len(due) > 100_000 {
-			break
-		}
-	}
 	limit := s.cfg.MaxCatchUp
 	if limit == 0 {
 		limit = 24
 	}
-	if len(due) > limit {
-		missed := due[:len(due)-limit]
-		due = due[len(due)-limit:]
-		s.recordMissed(ctx, sc, missed)
+	// Only the last `limit` times are kept, so a long outage of a frequent schedule costs no memory.
+	var due []time.Time
+	var missed int
+	var firstMissed, lastMissed time.Time
+	for t := sc.cs.Next(s.last(sc, now).In(sc.loc)); !t.IsZero() && !t.After(now); t = sc.cs.Next(t) {
+		due = append(due, t)
+		if len(due) > limit {
+			if missed == 0 {
+				firstMissed = due[0]
+			}
+			lastMissed = due[0]
+			missed++
+			due = due[1:]
+		}
+	}
+	if missed > 0 {
+		s.recordMissed(ctx, sc, missed, firstMissed, lastMissed)
 	}
 	for _, t := range due {
 		if err := ctx.Err(); err != nil {
@@ -180,20 +187,19 @@ func (s *Service) runDue(ctx context.Context, sc *sched, now time.Time) error {
 	return nil
 }
 
-func (s *Service) recordMissed(ctx context.Context, sc *sched, missed []time.Time) {
-	n := len(missed)
+func (s *Service) recordMissed(ctx context.Context, sc *sched, n int, first, last time.Time) {
 	s.log.Warn("runs missed beyond the catch-up limit; not running them", "schedule", sc.cfg.Name, "missed", n,
-		"from", missed[0].Format(time.RFC3339), "to", missed[n-1].Format(time.RFC3339))
+		"from", first.Format(time.RFC3339), "to", last.Format(time.RFC3339))
 	s.metrics.missed.WithLabelValues(sc.cfg.Name).Add(float64(n))
 	s.mu.Lock()
 	st := s.state.get(sc.cfg.Name)
 	st.Missed += n
-	st.LastScheduled = missed[n-1]
+	st.LastScheduled = last
 	s.mu.Unlock()
 	s.saveState()
-	s.notify(ctx, sc, alert.Event{Kind: alert.KindMissed, Schedule: sc.cfg.Name, ScheduledFor: missed[n-1],
+	s.notify(ctx, sc, alert.Event{Kind: alert.KindMissed, Schedule: sc.cfg.Name, ScheduledFor: last,
 		Message: fmt.Sprintf("%d scheduled runs from %s to %s were missed (walens was not running) and are beyond the catch-up limit", n,
-			missed[0].Format(time.RFC3339), missed[n-1].Format(time.RFC3339))})
+			first.Format(time.RFC3339), last.Format(time.RFC3339))})
 }
 
 // RunOnce runs every schedule once for the current time, without waiting, and reports whether any run failed or
