@@ -279,14 +279,7 @@ func compare(name, typ string, fs *sagemaker.FeatureStats, col *profile.Column, 
 const otherCategory = "(other values)"
 
 func baselineSketch(k *sagemaker.KLLDistribution) (*sketch.KLL, error) {
-	levels := make([][]float64, len(k.Sketch.Data))
-	for i, l := range k.Sketch.Data {
-		levels[i] = make([]float64, len(l))
-		for j, x := range l {
-			levels[i][j] = float64(x)
-		}
-	}
-	return sketch.FromLevels(int(k.Sketch.Parameters.K), float64(k.Sketch.Parameters.C), levels)
+	return sketch.FromLevels(int(k.Sketch.Parameters.K), float64(k.Sketch.Parameters.C), k.Sketch.Data)
 }
 
 // numericPlot bins both distributions into 20 equal-width bins over the union of their ranges.

@@ -11,7 +11,9 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -128,11 +130,52 @@ func TestFalseAlarmsAndDetection(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, size := range []int{500, 5000} {
+		// The samples are drawn in order from one seeded generator, then checked concurrently: the counts do
+		// not depend on the order the runs finish in.
+		type sample struct{ same, shifted string }
+		samples := make([]sample, n)
+		for i := range samples {
+			samples[i] = sample{
+				write(t, dir, fmt.Sprintf("same-%d-%d.csv", size, i), population(r, size, false)),
+				write(t, dir, fmt.Sprintf("shifted-%d-%d.csv", size, i), population(r, size, true)),
+			}
+		}
+		type outcome struct{ same, shifted *report.Report }
+		outcomes := make([]outcome, n)
+		var wg sync.WaitGroup
+		next := make(chan int)
+		for range runtime.GOMAXPROCS(0) {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range next {
+					// t.Fatal must not be called off the test's goroutine: errors are recorded, and the
+					// counting below fails on the missing reports.
+					o := RunOptions{Data: Data{Files: []string{samples[i].same}, Workers: 1}, Baseline: filepath.Join(dir, "base"),
+						Drift: drift.DefaultConfig(), Now: testNow}
+					var err error
+					if outcomes[i].same, err = Run(context.Background(), o); err != nil {
+						t.Error(err)
+					}
+					o.Data.Files = []string{samples[i].shifted}
+					if outcomes[i].shifted, err = Run(context.Background(), o); err != nil {
+						t.Error(err)
+					}
+				}
+			}()
+		}
+		for i := range n {
+			next <- i
+		}
+		close(next)
+		wg.Wait()
 		var falseDataset, falseAny, falseFeature, detected, detectedAmount, detectedChannel int
 		features := 0
-		for range n {
-			same := write(t, dir, "same.csv", population(r, size, false))
-			rep := run(t, RunOptions{Data: Data{Files: []string{same}}, Baseline: filepath.Join(dir, "base")})
+		for _, o := range outcomes {
+			if o.same == nil || o.shifted == nil {
+				t.FailNow()
+			}
+			rep := o.same
 			features = len(rep.Drift.Features)
 			if rep.Drift.Drifted {
 				falseDataset++
@@ -141,8 +184,7 @@ func TestFalseAlarmsAndDetection(t *testing.T) {
 				falseAny++
 			}
 			falseFeature += len(rep.DriftedFeatures())
-			shifted := write(t, dir, "shifted.csv", population(r, size, true))
-			rep = run(t, RunOptions{Data: Data{Files: []string{shifted}}, Baseline: filepath.Join(dir, "base")})
+			rep = o.shifted
 			if rep.Failed() {
 				detected++
 			}

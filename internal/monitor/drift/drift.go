@@ -18,13 +18,40 @@ import (
 // and the distance SageMaker Model Monitor (through Deequ) compares with its threshold.
 func LInf(a, b sketch.CDF) float64 {
 	d := 0.0
-	for _, x := range a.Values {
-		d = math.Max(d, math.Abs(a.At(x)-b.At(x)))
-	}
-	for _, x := range b.Values {
-		d = math.Max(d, math.Abs(a.At(x)-b.At(x)))
-	}
+	walk(a, b, func(_, fa, fb, _ float64) { d = math.Max(d, math.Abs(fa-fb)) })
 	return d
+}
+
+// walk visits every value of either distribution in increasing order with both CDFs there and the distance to
+// the next value (0 at the last), in one linear pass over the two sorted lists.
+func walk(a, b sketch.CDF, visit func(x, fa, fb, gap float64)) {
+	i, j := 0, 0
+	fa, fb := 0.0, 0.0
+	for i < len(a.Values) || j < len(b.Values) {
+		var x float64
+		switch {
+		case j == len(b.Values) || i < len(a.Values) && a.Values[i] < b.Values[j]:
+			x = a.Values[i]
+		default:
+			x = b.Values[j]
+		}
+		if i < len(a.Values) && a.Values[i] == x {
+			fa = a.Cum[i]
+			i++
+		}
+		if j < len(b.Values) && b.Values[j] == x {
+			fb = b.Cum[j]
+			j++
+		}
+		next := x
+		switch {
+		case i < len(a.Values) && (j == len(b.Values) || a.Values[i] < b.Values[j]):
+			next = a.Values[i]
+		case j < len(b.Values):
+			next = b.Values[j]
+		}
+		visit(x, fa, fb, next-x)
+	}
 }
 
 // Robust subtracts the sampling noise expected between samples of n and m items, 1.8*sqrt((n+m)/(n*m)), from a
@@ -78,15 +105,8 @@ func KolmogorovSF(x float64) float64 {
 // Wasserstein is the first Wasserstein (earth mover's) distance between two distributions: the area between
 // their cumulative distribution functions.
 func Wasserstein(a, b sketch.CDF) float64 {
-	xs := make([]float64, 0, len(a.Values)+len(b.Values))
-	xs = append(xs, a.Values...)
-	xs = append(xs, b.Values...)
-	slices.Sort(xs)
-	xs = slices.Compact(xs)
 	w := 0.0
-	for i := 0; i+1 < len(xs); i++ {
-		w += math.Abs(a.At(xs[i])-b.At(xs[i])) * (xs[i+1] - xs[i])
-	}
+	walk(a, b, func(_, fa, fb, gap float64) { w += math.Abs(fa-fb) * gap })
 	return w
 }
 

@@ -173,12 +173,9 @@ func (c *Column) Feature(maxBuckets int) sagemaker.FeatureStats {
 	case sagemaker.Integral, sagemaker.Fractional:
 		_, mean, std, sum, lo, hi := c.Numbers()
 		s := c.Sketch()
-		levels := make([][]sagemaker.Number, len(s.Levels()))
+		levels := make([][]float64, len(s.Levels()))
 		for i, l := range s.Levels() {
-			levels[i] = make([]sagemaker.Number, len(l))
-			for j, x := range l {
-				levels[i][j] = sagemaker.Number(x)
-			}
+			levels[i] = slices.Clone(l)
 		}
 		f.Numerical = &sagemaker.NumericalStats{
 			Common: common, Mean: sagemaker.Number(mean), Sum: sagemaker.Number(sum), StdDev: sagemaker.Number(std),

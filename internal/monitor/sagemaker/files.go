@@ -177,13 +177,6 @@ func (s *Statistics) validate(c *diag.Collector) {
 				if len(k.Sketch.Data) > 64 {
 					c.Errorf(diag.Key(kp, "data"), "%d levels is more than any sketch of a real dataset has", len(k.Sketch.Data))
 				}
-				for li, l := range k.Sketch.Data {
-					for j, x := range l {
-						if f := float64(x); math.IsNaN(f) || math.IsInf(f, 0) {
-							c.Errorf(diag.Index(diag.Index(diag.Key(kp, "data"), li), j), "sketch items must be finite numbers")
-						}
-					}
-				}
 			}
 		case f.String != nil:
 			sp := diag.Key(path, "string_statistics")

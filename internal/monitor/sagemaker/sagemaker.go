@@ -131,10 +131,11 @@ type Bucket struct {
 	Count      Number `json:"count"`
 }
 
-// KLLSketch is Deequ's serialised sketch: parameters and the items of each level, level 0 first.
+// KLLSketch is Deequ's serialised sketch: parameters and the items of each level, level 0 first. Items are
+// plain JSON numbers (a sketch holds no NaN), which keeps decoding a large baseline fast.
 type KLLSketch struct {
 	Parameters KLLParameters `json:"parameters"`
-	Data       [][]Number    `json:"data"`
+	Data       [][]float64   `json:"data"`
 }
 
 // KLLParameters are the sketch size k and shrinking factor c.
