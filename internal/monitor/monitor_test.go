@@ -308,7 +308,12 @@ func TestModelQualityAndBiasFromCaptures(t *testing.T) {
 			t.Errorf("metric %s missing", m)
 		}
 	}
-	// The facet needs a column in the data: F7 below 25 is the "sensitive" group.
+	// Without labels, the same baseline checks data quality only, and says why model quality was left out.
+	plain := run(t, RunOptions{Data: Data{Files: []string{fixtures("model_quality_baseline_dataset.csv")}}, Baseline: base})
+	if plain.Quality != nil || !strings.Contains(strings.Join(plain.Notes, "\n"), "model quality not checked") {
+		t.Errorf("a run without labels: quality %+v, notes %q", plain.Quality, plain.Notes)
+	}
+	// The facet needs a column in the data: F7 below 13 is the "sensitive" group.
 	_, err = Run(context.Background(), RunOptions{Data: Data{Files: []string{fixtures("model_quality_baseline_dataset.csv")}}, Baseline: base,
 		Columns: Columns{Target: "Label", Prediction: "Prediction"}, Drift: drift.DefaultConfig(),
 		Bias: &biasOpts})

@@ -89,9 +89,18 @@ func Run(ctx context.Context, o RunOptions) (*report.Report, error) {
 		}
 	}
 	qopts := o.Quality.Options
+	var skipped string
 	if qopts.Problem == "" && qbase != nil && qbase.stats != nil {
 		if p, _, err := quality.MetricsOf(qbase.stats); err == nil {
 			qopts.Problem = p
+			// The baseline can check model quality, but this run was not asked to: without labels and a
+			// prediction column it checks data quality only, and says so.
+			if o.Columns.Prediction == "" || o.Columns.Target == "" && len(o.GroundTruth) == 0 {
+				if o.Bias == nil {
+					qopts.Problem = ""
+					skipped = "model quality not checked: the baseline has a model-quality baseline, but the run has no labels (--target or --ground-truth) or no --prediction column"
+				}
+			}
 		}
 	}
 	if (o.Bias != nil || len(o.GroundTruth) > 0) && qopts.Problem == "" {
@@ -165,6 +174,9 @@ func Run(ctx context.Context, o RunOptions) (*report.Report, error) {
 	ignore = append(ignore, o.Columns.Exclude...)
 	violations, results, plots, notes := checkFeatures(base.stats, base.cons, p, o.Drift, ignore)
 	r.Notes = append(r.Notes, notes...)
+	if skipped != "" {
+		r.Notes = append(r.Notes, skipped)
+	}
 	if hint := unnamedColumnsHint(base, p.Columns()); hint != "" {
 		r.Notes = append(r.Notes, hint)
 	}
