@@ -149,7 +149,7 @@ plans, milestones and reports, and a CI gate.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &exitError{code: ExitInvalid, err: fmt.Errorf("%w (run '%s --help' for usage)", err, c.CommandPath())}
 	})
-	root.AddCommand(a.reviewCommand(), a.scanCommand(), a.lensCommand(), a.versionCommand())
+	root.AddCommand(a.reviewCommand(), a.scanCommand(), a.monitorCommand(), a.lensCommand(), a.versionCommand())
 	root.CompletionOptions.HiddenDefaultCmd = true
 	return root
 }
@@ -225,9 +225,14 @@ func checkFormat(format string, allowed ...string) error {
 			return nil
 		}
 	}
-	err := usageError("--format must be one of %s, not %q", strings.Join(allowed, ", "), format)
-	if s := diag.Closest(format, allowed); s != "" {
-		err = usageError("--format must be one of %s, not %q (did you mean %q?)", strings.Join(allowed, ", "), format, s)
+	return choiceError("--format", format, allowed)
+}
+
+// choiceError reports a flag value that is not one of the allowed ones, with the closest as a suggestion.
+func choiceError(flag, v string, allowed []string) error {
+	msg := fmt.Sprintf("%s must be one of %s, not %q", flag, strings.Join(allowed, ", "), v)
+	if s := diag.Closest(v, allowed); s != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", s)
 	}
-	return err
+	return usageError("%s", msg)
 }

@@ -45,8 +45,8 @@ func scanError(err error) error {
 	return &exitError{code: ExitInvalid, err: err}
 }
 
-// progress reports a scan's progress on a terminal, and nothing elsewhere.
-func (a *app) progress() func(done, total int) {
+// scanProgress reports a scan's progress on a terminal, and nothing elsewhere.
+func (a *app) scanProgress() func(done, total int) {
 	if !isTerminal(a.io.Stderr) {
 		return nil
 	}
@@ -106,7 +106,7 @@ or in a suppression list (--suppressions) with a reason and an expiry date.`,
 			if err != nil {
 				return scanError(err)
 			}
-			sc.Progress = a.progress()
+			sc.Progress = a.scanProgress()
 			rep, err := sc.Scan(cmd.Context(), args)
 			if err != nil {
 				return err
@@ -202,7 +202,7 @@ func (e *evidenceFlags) add(cmd *cobra.Command) {
 // attachEvidence scans the code named by the workload's evidence section and by extra paths, and attaches the
 // result to the review, reporting problems with the code on stderr.
 func (a *app) attachEvidence(ctx context.Context, r *review.Review, extra []string) error {
-	rep, err := scan.ForReview(ctx, r, extra, a.io.Now(), a.progress())
+	rep, err := scan.ForReview(ctx, r, extra, a.io.Now(), a.scanProgress())
 	if err != nil {
 		return scanError(err)
 	}
