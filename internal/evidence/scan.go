@@ -1,6 +1,7 @@
 package evidence
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -8,7 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -206,7 +207,11 @@ func (s *Scanner) runRules(g *Graph) []Finding {
 		}()
 	}
 	wg.Wait()
-	var out []Finding
+	n := 0
+	for _, fs := range results {
+		n += len(fs)
+	}
+	out := make([]Finding, 0, n) // findings are large; growing the slice copied them over and over
 	for _, fs := range results {
 		out = append(out, fs...)
 	}
@@ -216,19 +221,13 @@ func (s *Scanner) runRules(g *Graph) []Finding {
 
 // SortFindings orders findings by file, line, column, rule and resource.
 func SortFindings(fs []Finding) {
-	sort.SliceStable(fs, func(i, j int) bool {
-		a, b := fs[i], fs[j]
-		switch {
-		case a.Pos.File != b.Pos.File:
-			return a.Pos.File < b.Pos.File
-		case a.Pos.Line != b.Pos.Line:
-			return a.Pos.Line < b.Pos.Line
-		case a.Pos.Col != b.Pos.Col:
-			return a.Pos.Col < b.Pos.Col
-		case a.Rule != b.Rule:
-			return a.Rule < b.Rule
-		}
-		return a.Resource < b.Resource
+	slices.SortStableFunc(fs, func(a, b Finding) int {
+		return cmp.Or(
+			strings.Compare(a.Pos.File, b.Pos.File),
+			cmp.Compare(a.Pos.Line, b.Pos.Line),
+			cmp.Compare(a.Pos.Col, b.Pos.Col),
+			strings.Compare(a.Rule, b.Rule),
+			strings.Compare(a.Resource, b.Resource))
 	})
 }
 

@@ -131,6 +131,7 @@ func securitySeverity(s evidence.Severity) string {
 // does not settle are results of kind review, so they show without counting as failures; passes are left out.
 // Paths are written relative to base (the repository root in CI) when they are inside it.
 func SARIF(w io.Writer, rep *evidence.Report, base, version string) error {
+	locate := newLocator(base)
 	run := sarifRun{
 		Tool: sarifTool{Driver: sarifDriver{Name: "walens", Version: version,
 			InformationURI: "https://github.com/walens/walens", Rules: []sarifRule{}}},
@@ -174,10 +175,10 @@ func SARIF(w io.Writer, rep *evidence.Report, base, version string) error {
 			Level:     sarifLevel(f.Severity),
 			Message:   sarifText{Text: f.Message},
 			Locations: []sarifLocation{{
-				PhysicalLocation: physical(f.Pos, base),
+				PhysicalLocation: locate.physical(f.Pos),
 				LogicalLocations: []sarifLogical{{FullyQualifiedName: f.Resource, Kind: "resource"}},
 			}},
-			PartialFingerprints: map[string]string{"walensFinding/v1": fingerprint(f, base)},
+			PartialFingerprints: map[string]string{"walensFinding/v1": fingerprint(f, locate.artifact(f.Pos.File).URI)},
 		}
 		if f.Status == evidence.Undetermined {
 			res.Kind, res.Level = "review", "none"
@@ -198,34 +199,52 @@ func SARIF(w io.Writer, rep *evidence.Report, base, version string) error {
 			n.Level = "warning"
 		}
 		if p.File != "" {
-			n.Locations = []sarifLocation{{PhysicalLocation: physical(evidence.Pos{File: p.File, Line: p.Line, Col: p.Col}, base)}}
+			n.Locations = []sarifLocation{{PhysicalLocation: locate.physical(evidence.Pos{File: p.File, Line: p.Line, Col: p.Col})}}
 		}
 		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, n)
 	}
 	run.Invocations = []sarifInvocation{inv}
-	return writeJSON(w, sarifLog{Schema: "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json", Version: "2.1.0", Runs: []sarifRun{run}})
+	// Results one per line: tool, run and rule metadata stay readable, and large logs stay fast to write.
+	return writeJSONRows(w, sarifLog{Schema: "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json", Version: "2.1.0", Runs: []sarifRun{run}}, 4)
 }
 
-// physical locates a position: relative to base when inside it, else as an absolute file URI.
-func physical(p evidence.Pos, base string) sarifPhysical {
-	loc := sarifPhysical{ArtifactLocation: artifact(p.File, base)}
+// locator turns file paths into SARIF artifact locations relative to a base directory, once per file: a large
+// scan has tens of thousands of findings in a few thousand files.
+type locator struct {
+	base  string // absolute; "" when it could not be resolved
+	cache map[string]sarifArtifactLocation
+}
+
+func newLocator(base string) *locator {
+	abs, err := filepath.Abs(base)
+	if err != nil {
+		abs = ""
+	}
+	return &locator{base: abs, cache: map[string]sarifArtifactLocation{}}
+}
+
+// physical locates a position: relative to the base when inside it, else as an absolute file URI.
+func (l *locator) physical(p evidence.Pos) sarifPhysical {
+	loc := sarifPhysical{ArtifactLocation: l.artifact(p.File)}
 	if p.Line > 0 {
 		loc.Region = &sarifRegion{StartLine: p.Line, StartColumn: p.Col}
 	}
 	return loc
 }
 
-func artifact(path, base string) sarifArtifactLocation {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return sarifArtifactLocation{URI: relURI(path)}
+func (l *locator) artifact(path string) sarifArtifactLocation {
+	if a, ok := l.cache[path]; ok {
+		return a
 	}
-	if b, err := filepath.Abs(base); err == nil {
-		if rel, err := filepath.Rel(b, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-			return sarifArtifactLocation{URI: relURI(rel), URIBaseID: srcRoot}
+	a := sarifArtifactLocation{URI: relURI(path)}
+	if abs, err := filepath.Abs(path); err == nil {
+		a = sarifArtifactLocation{URI: fileURI(abs)}
+		if rel, err := filepath.Rel(l.base, abs); l.base != "" && err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			a = sarifArtifactLocation{URI: relURI(rel), URIBaseID: srcRoot}
 		}
 	}
-	return sarifArtifactLocation{URI: fileURI(abs)}
+	l.cache[path] = a
+	return a
 }
 
 // relURI escapes a relative path as a URI reference, segment by segment.
@@ -242,8 +261,8 @@ func fileURI(abs string) string {
 }
 
 // fingerprint identifies a finding across runs even when lines move: the rule, the resource and the file.
-func fingerprint(f evidence.Finding, base string) string {
-	h := sha256.Sum256([]byte(f.Rule + "\x00" + f.Resource + "\x00" + artifact(f.Pos.File, base).URI))
+func fingerprint(f evidence.Finding, uri string) string {
+	h := sha256.Sum256([]byte(f.Rule + "\x00" + f.Resource + "\x00" + uri))
 	return hex.EncodeToString(h[:12])
 }
 

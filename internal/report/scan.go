@@ -141,7 +141,7 @@ func ScanJSON(w io.Writer, rep *evidence.Report, m Meta) error {
 	if rules == nil {
 		rules = []*evidence.Rule{}
 	}
-	return writeJSON(w, struct {
+	return writeJSONRows(w, struct {
 		header
 		Paths     []string           `json:"paths"`
 		Files     int                `json:"files"`
@@ -154,7 +154,7 @@ func ScanJSON(w io.Writer, rep *evidence.Report, m Meta) error {
 		Problems  diag.List          `json:"problems"`
 		Rules     []*evidence.Rule   `json:"rules"`
 	}{newHeader(ScanJSONSchema, m), rep.Roots, rep.Files, rep.BySource, len(rep.Resources), rep.Partial,
-		rep.Elapsed.Milliseconds(), rep.Summary(), findings, problems, rules})
+		rep.Elapsed.Milliseconds(), rep.Summary(), findings, problems, rules}, 2)
 }
 
 // ResourcesJSON writes the resources a scan read, with their resolved attributes: what walens understood of the
@@ -164,7 +164,7 @@ func ResourcesJSON(w io.Writer, rep *evidence.Report) error {
 	if rs == nil {
 		rs = []*evidence.Resource{}
 	}
-	return writeJSON(w, rs)
+	return writeJSONRows(w, rs, 1)
 }
 
 // RulesText lists the rule catalogue for a terminal.

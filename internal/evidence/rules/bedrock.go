@@ -76,8 +76,8 @@ func bedrockRules() []*evidence.Rule {
 			Remediation: "Declare aws_bedrock_model_invocation_logging_configuration in each Region the workload uses, with " +
 				"logging_config { cloudwatch_config or s3_config } and text_data_delivery_enabled = true. CloudFormation " +
 				"has no resource for it; manage it with Terraform, the CLI or a custom resource.",
-			Types: bedrockTypes,
-			Practices: []evidence.Practice{s("GENSEC03-BP01"), s("GENSEC01-BP04"), p("AGENTOPS05-BP03"), p("AGENTSEC05-BP01")},
+			Types:       bedrockTypes,
+			Practices:   []evidence.Practice{s("GENSEC03-BP01"), s("GENSEC01-BP04"), p("AGENTOPS05-BP03"), p("AGENTSEC05-BP01")},
 			Equivalents: evidence.Equivalents{Prowler: []string{"bedrock_model_invocation_logging_enabled"}},
 			CheckGraph:  checkInvocationLogging,
 		},

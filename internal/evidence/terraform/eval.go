@@ -138,6 +138,18 @@ func (s scope) with(name string, v cty.Value) scope {
 // eval evaluates an expression, building only the variables it refers to.
 func (s scope) eval(expr hcl.Expression) result {
 	in := s.in
+	traversals := expr.Variables()
+	if len(traversals) == 0 {
+		// Most attributes are literals: evaluate them without building variables at all.
+		val, diags := expr.Value(&hcl.EvalContext{Functions: in.u.funcs})
+		if !diags.HasErrors() {
+			r := result{val: val}
+			if !val.IsWhollyKnown() {
+				r.why = "it depends on values known only after apply"
+			}
+			return r
+		}
+	}
 	vars := map[string]cty.Value{}
 	objects := map[string]map[string]cty.Value{}
 	dataVals := map[string]map[string]cty.Value{}
@@ -153,7 +165,7 @@ func (s scope) eval(expr hcl.Expression) result {
 			whys = append(whys, r.why)
 		}
 	}
-	for _, t := range expr.Variables() {
+	for _, t := range traversals {
 		root := t.RootName()
 		if v, ok := s.iter[root]; ok {
 			vars[root] = v
