@@ -117,7 +117,7 @@ func TestScanJSONAndSARIF(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(data), `"uri": "infra/nb.tf"`) || !strings.Contains(string(data), `"ruleId": "WL-SM-006"`) {
+	if !strings.Contains(string(data), `"uri":"infra/nb.tf"`) || !strings.Contains(string(data), `"ruleId":"WL-SM-006"`) {
 		t.Errorf("sarif lacks the relative location or the rule:\n%s", data)
 	}
 }
