@@ -17,13 +17,14 @@ import (
 	"github.com/walens/walens/internal/evidence/rules"
 	"github.com/walens/walens/internal/evidence/terraform"
 	"github.com/walens/walens/internal/evidence/tfplan"
+	"github.com/walens/walens/internal/evidence/walensconfig"
 	"github.com/walens/walens/internal/review"
 )
 
 // Sources are the sources every scan reads, in the order they are offered each file. A new kind of input is one
 // package implementing evidence.Source, added here.
 func Sources() []evidence.Source {
-	return []evidence.Source{terraform.Source{}, tfplan.Source{}, cloudformation.Source{}}
+	return []evidence.Source{terraform.Source{}, tfplan.Source{}, cloudformation.Source{}, walensconfig.Source{}}
 }
 
 // Settings are what a user can set about a scan, from flags or a workload file's evidence section.

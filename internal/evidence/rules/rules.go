@@ -1,6 +1,7 @@
 // Package rules is walens' catalogue of evidence rules: checks of SageMaker, Bedrock and supporting AWS resources
 // in infrastructure code, each mapped to the lens best practices it supports or refutes. Every rule has a stable ID
-// (WL-SM-nnn for SageMaker, WL-BR-nnn for Bedrock, WL-AWS-nnn for the rest), and positive and negative fixtures
+// (WL-SM-nnn for SageMaker, WL-BR-nnn for Bedrock, WL-AWS-nnn for the rest of AWS, WL-WAL-nnn for walens' own
+// configuration), and positive and negative fixtures
 // under testdata/.
 package rules
 
@@ -25,6 +26,7 @@ func All() []*evidence.Rule {
 	out = append(out, knowledgeBaseRules()...)
 	out = append(out, guardrailRules()...)
 	out = append(out, awsRules()...)
+	out = append(out, monitorRules()...)
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
 }

@@ -20,7 +20,7 @@ import (
 // fixtures here run through it.
 func sources() []evidence.Source { return scan.Sources() }
 
-var idRE = regexp.MustCompile(`^WL-(SM|BR|AWS)-\d{3}$`)
+var idRE = regexp.MustCompile(`^WL-(SM|BR|AWS|WAL)-\d{3}$`)
 
 func TestCatalogue(t *testing.T) {
 	cat, err := lens.NewCatalog(lenses.FS)
