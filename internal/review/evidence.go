@@ -52,6 +52,8 @@ type EvidenceFinding struct {
 	Message  string `json:"message"`
 	// Suppressed gives the reason a failure is not counted, when it is suppressed.
 	Suppressed string `json:"suppressed,omitempty"`
+	// Sufficient marks findings of a rule that, passing, is enough to show the practice in place.
+	Sufficient bool `json:"sufficient,omitempty"`
 }
 
 // Location is file:line.
@@ -65,8 +67,14 @@ func (f EvidenceFinding) Location() string {
 // Counted reports whether the finding takes part in the practice's status: suppressed results do not.
 func (f EvidenceFinding) Counted() bool { return f.Suppressed == "" }
 
-// First returns the most telling finding: the first counted failure, else the first unknown, else the first pass.
+// First returns the most telling finding: the first counted failure, else the first unknown, else the first pass
+// of a sufficient rule, else the first pass.
 func (p *PracticeEvidence) First() *EvidenceFinding {
+	for i := range p.Findings {
+		if f := &p.Findings[i]; p.Status == EvidenceSupported && f.Sufficient && f.Status == "PASS" {
+			return f
+		}
+	}
 	for _, want := range []string{"FAIL", "UNKNOWN", "PASS"} {
 		for i := range p.Findings {
 			if p.Findings[i].Status == want && p.Findings[i].Counted() {
@@ -172,6 +180,9 @@ func sortedRules(fs []EvidenceFinding) []string {
 // evidence at best partial, because an unknown may hide a failure; a pass selects the choice only when it comes
 // from a sufficient rule and every sufficient rule that ran passed.
 func NewPracticeEvidence(ref string, findings []EvidenceFinding, sufficient map[string]bool) *PracticeEvidence {
+	for i := range findings {
+		findings[i].Sufficient = sufficient[findings[i].Rule]
+	}
 	p := &PracticeEvidence{Ref: ref, Findings: findings, Rules: sortedRules(findings)}
 	var fails, unknowns, passes, sufficientPasses int
 	for _, f := range findings {
