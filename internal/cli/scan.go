@@ -27,6 +27,7 @@ func (s *scanFlags) add(cmd *cobra.Command) {
 	f := cmd.Flags()
 	f.StringArrayVar(&s.VarFiles, "var-file", nil, "Terraform variable file applied to every root module (repeatable)")
 	f.StringArrayVar(&s.Vars, "var", nil, "Terraform variable as NAME=VALUE (repeatable)")
+	f.StringArrayVar(&s.Parameters, "parameter", nil, "CloudFormation parameter as NAME=VALUE (repeatable)")
 	f.StringVar(&s.Region, "region", "", "AWS Region assumed where the code does not say (CloudFormation)")
 	f.StringArrayVar(&s.PreferredRegions, "preferred-region", nil, "Region AI resources should run in; enables WL-AWS-004 (repeatable)")
 	f.StringArrayVar(&s.RequiredTags, "required-tag", nil, "cost-allocation tag key every AI resource must carry (repeatable)")

@@ -55,6 +55,8 @@ type Options struct {
 	VarFiles []string
 	// Vars are Terraform variables given on the command line; they win over files.
 	Vars map[string]string
+	// Parameters are CloudFormation parameter values; they win over defaults.
+	Parameters map[string]string
 	// Exclude lists glob patterns (** for any depth) of paths not to scan.
 	Exclude []string
 	// MaxFileBytes skips larger files with a warning; 0 means DefaultMaxFileBytes.

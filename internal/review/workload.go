@@ -60,6 +60,8 @@ type EvidenceConfig struct {
 	RequiredTags []string `yaml:"requiredTags,omitempty"`
 	// Region is assumed where the code does not say (CloudFormation); it defaults to the workload's only Region.
 	Region string `yaml:"region,omitempty"`
+	// Parameters are CloudFormation parameter values, for parameters without defaults or to override them.
+	Parameters map[string]string `yaml:"parameters,omitempty"`
 }
 
 // Workload describes the system under review, with the fields the WA Tool keeps for a workload.

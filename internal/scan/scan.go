@@ -30,7 +30,8 @@ func Sources() []evidence.Source {
 // Settings are what a user can set about a scan, from flags or a workload file's evidence section.
 type Settings struct {
 	VarFiles         []string
-	Vars             []string // NAME=VALUE
+	Vars             []string // NAME=VALUE, Terraform variables
+	Parameters       []string // NAME=VALUE, CloudFormation parameters
 	Region           string
 	PreferredRegions []string
 	RequiredTags     []string
@@ -56,13 +57,13 @@ func New(s Settings) (*evidence.Scanner, error) {
 			return nil, fmt.Errorf("%w: max file size: %v", ErrUsage, err)
 		}
 	}
-	vars := map[string]string{}
-	for _, kv := range s.Vars {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok || k == "" {
-			return nil, fmt.Errorf("%w: variable %q must be NAME=VALUE", ErrUsage, kv)
-		}
-		vars[k] = v
+	vars, err := pairs("variable", s.Vars)
+	if err != nil {
+		return nil, err
+	}
+	params, err := pairs("parameter", s.Parameters)
+	if err != nil {
+		return nil, err
 	}
 	opts := evidence.Options{
 		PreferredRegions: s.PreferredRegions,
@@ -70,6 +71,7 @@ func New(s Settings) (*evidence.Scanner, error) {
 		Region:           s.Region,
 		VarFiles:         s.VarFiles,
 		Vars:             vars,
+		Parameters:       params,
 		Exclude:          s.Exclude,
 		MaxFileBytes:     maxBytes,
 		Now:              s.Now,
@@ -82,6 +84,19 @@ func New(s Settings) (*evidence.Scanner, error) {
 		opts.Suppressions = l
 	}
 	return &evidence.Scanner{Sources: Sources(), Rules: rs, Options: opts}, nil
+}
+
+// pairs reads NAME=VALUE arguments.
+func pairs(what string, args []string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, kv := range args {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return nil, fmt.Errorf("%w: %s %q must be NAME=VALUE", ErrUsage, what, kv)
+		}
+		out[k] = v
+	}
+	return out, nil
 }
 
 // ParseSize reads 1048576, 64KiB, 32MiB or 1GiB (KB, MB and GB are read as the binary units too).
@@ -128,6 +143,9 @@ func ForReview(ctx context.Context, r *review.Review, extra []string, now time.T
 			s.Suppressions = relTo(r.Dir(), cfg.Suppressions)
 		}
 		s.PreferredRegions, s.RequiredTags, s.Region = cfg.PreferredRegions, cfg.RequiredTags, cfg.Region
+		for k, v := range cfg.Parameters {
+			s.Parameters = append(s.Parameters, k+"="+v)
+		}
 	}
 	paths = append(paths, extra...)
 	if len(paths) == 0 {

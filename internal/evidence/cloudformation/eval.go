@@ -72,6 +72,7 @@ type evaluator struct {
 	ctx       context.Context
 	file      string
 	region    string
+	values    map[string]string // parameter values given for the scan, which win over defaults
 	rep       *reporter
 	params    map[string]*param
 	mappings  *evidence.Value
@@ -274,6 +275,9 @@ func (e *evaluator) param(prm *param, p evidence.Pos, depth int) *evidence.Value
 func (e *evaluator) resolveParam(prm *param) *evidence.Value {
 	typ := strings.TrimSpace(prm.decl.Get("Type").Str())
 	def := prm.decl.Get("Default")
+	if v, ok := e.values[prm.name]; ok {
+		def = evidence.NewString(prm.decl.Pos, v) // as the CLI passes it: a string, split below for list types
+	}
 	if strings.HasPrefix(typ, "AWS::SSM::Parameter::Value<") {
 		why := fmt.Sprintf("parameter %s is read from Systems Manager when the stack is deployed", prm.name)
 		if def.K() == evidence.String {

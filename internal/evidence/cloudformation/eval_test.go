@@ -141,3 +141,30 @@ func TestTypeTable(t *testing.T) {
 		}
 	}
 }
+
+// TestParameterValues checks that values given for the scan (--parameter) win over defaults and fill in
+// parameters that have none, split for list types as CloudFormation does.
+func TestParameterValues(t *testing.T) {
+	const template = `Parameters:
+  Env: {Type: String, Default: prod}
+  Subnet: {Type: "AWS::EC2::Subnet::Id"}
+  Zones: {Type: CommaDelimitedList}
+Resources:
+  Probe:
+    Type: Custom::Probe
+    Properties:
+      E: !Ref Env
+      S: !Ref Subnet
+      Z: !Ref Zones
+`
+	out := &evidence.Loaded{}
+	opts := &evidence.Options{Parameters: map[string]string{"Env": "staging", "Subnet": "subnet-0abc", "Zones": "a,b"}}
+	loadTemplate(context.Background(), "t.yaml", []byte(template), opts, out)
+	if len(out.Resources) != 1 {
+		t.Fatalf("resources: %v, problems: %v", out.Resources, out.Problems)
+	}
+	got, _ := json.Marshal(out.Resources[0].Attrs)
+	if want := `{"e":"staging","s":"subnet-0abc","z":["a","b"]}`; string(got) != want {
+		t.Errorf("got %s, want %s", got, want)
+	}
+}

@@ -70,7 +70,7 @@ func evaluate(ctx context.Context, file string, doc *document, opts *evidence.Op
 		resources: map[string]*resourceDecl{}, props: map[string]*propMemo{},
 	}
 	if opts != nil {
-		e.region = opts.Region
+		e.region, e.values = opts.Region, opts.Parameters
 	}
 	section := func(name string) *evidence.Value {
 		v := root.Get(name)
