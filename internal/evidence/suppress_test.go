@@ -190,6 +190,7 @@ func FuzzParseDirective(f *testing.F) {
 	for _, s := range []string{
 		"# walens:ignore WL-SM-015 reason", "// walens:ignore A-1,B-2 until=2027-01-01 r", "/* walens:ignore X-1 r */",
 		"x = 1 # walens:ignore", "walens:ignore WL-SM-001 no leader", "#walens:ignore\tWL-A-1\tr", "# walens:ignore ,,, r",
+		"/#walens:ignore X-1 \n/", // found by fuzzing: a "line" holding a newline
 	} {
 		f.Add(s)
 	}
@@ -206,8 +207,12 @@ func FuzzParseDirective(f *testing.F) {
 				t.Fatalf("accepted rule ID %q from %q", r, line)
 			}
 		}
-		if ds, _ := ScanDirectives("f", []byte(line)); len(ds) != 1 {
-			t.Fatalf("ScanDirectives disagrees with ParseDirective on %q", line)
+		// ParseDirective reads one line; ScanDirectives splits a file into lines first, so only a single line is
+		// comparable.
+		if !strings.Contains(line, "\n") {
+			if ds, _ := ScanDirectives("f", []byte(line)); len(ds) != 1 {
+				t.Fatalf("ScanDirectives disagrees with ParseDirective on %q", line)
+			}
 		}
 	})
 }
