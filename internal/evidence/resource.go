@@ -49,9 +49,6 @@ func (r *Resource) MarshalJSON() ([]byte, error) {
 // Attr returns an attribute at a path (see Value.Get).
 func (r *Resource) Attr(path ...string) *Value { return r.Attrs.Get(path...) }
 
-// Name is the last element of the address, for messages.
-func (r *Resource) Name() string { return r.Address }
-
 // Graph indexes the resources of a scan for rules that relate resources to each other.
 type Graph struct {
 	resources []*Resource
@@ -107,17 +104,6 @@ func (g *Graph) OfType(types ...string) []*Resource {
 	}
 	if len(types) > 1 {
 		sort.SliceStable(out, func(i, j int) bool { return less(out[i], out[j]) })
-	}
-	return out
-}
-
-// DataOfType returns the data sources of a type.
-func (g *Graph) DataOfType(t string) []*Resource {
-	var out []*Resource
-	for _, r := range g.byType[t] {
-		if r.Data {
-			out = append(out, r)
-		}
 	}
 	return out
 }

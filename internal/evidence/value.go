@@ -104,10 +104,6 @@ func (v *Value) IsNull() bool { return v.K() == Null }
 // IsUnknown reports whether the value is set to something that cannot be read statically.
 func (v *Value) IsUnknown() bool { return v.K() == Unknown }
 
-// IsKnown reports whether the value was read: neither unknown nor, inside it, any unknown part that matters to a
-// scalar reading. Lists and objects are known even when some of their members are not.
-func (v *Value) IsKnown() bool { return v.K() != Unknown }
-
 // IsSet reports whether the attribute is present and not null, known or not. An empty string, list or object
 // counts as unset, as AWS treats them for the identifiers rules look at (keys, subnets, roles).
 func (v *Value) IsSet() bool {

@@ -38,7 +38,7 @@ func bedrockRules() []*evidence.Rule {
 			Practices:   []evidence.Practice{p("AGENTSEC01-BP01")},
 			Equivalents: evidence.Equivalents{Checkov: []string{"CKV_AWS_373"}},
 			Check: func(c *evidence.Check, r *evidence.Resource) {
-				c.RequireSet(r, "agent encryption", "customer_encryption_key_arn")
+				requireCustomerKey(c, r, "agent encryption", "customer_encryption_key_arn")
 			},
 		},
 		{
@@ -106,7 +106,7 @@ func bedrockRules() []*evidence.Rule {
 			Practices:   []evidence.Practice{p("MLSEC02-BP01"), p("GENSEC01-BP03")},
 			Equivalents: evidence.Equivalents{Prowler: []string{"bedrock_knowledge_base_encrypted_with_cmk"}},
 			Check: func(c *evidence.Check, r *evidence.Resource) {
-				c.RequireSet(r, "data source encryption", "server_side_encryption_configuration", "kms_key_arn")
+				requireCustomerKey(c, r, "data source encryption", "server_side_encryption_configuration", "kms_key_arn")
 			},
 		},
 		{
@@ -119,7 +119,7 @@ func bedrockRules() []*evidence.Rule {
 			Practices:   []evidence.Practice{p("MLSEC02-BP01"), p("GENSEC06-BP01")},
 			Equivalents: evidence.Equivalents{Prowler: []string{"bedrock_custom_model_encrypted_with_cmk"}},
 			Check: func(c *evidence.Check, r *evidence.Resource) {
-				c.RequireSet(r, "model encryption", "custom_model_kms_key_id")
+				requireCustomerKey(c, r, "model encryption", "custom_model_kms_key_id")
 			},
 		},
 		{
@@ -132,7 +132,7 @@ func bedrockRules() []*evidence.Rule {
 			Practices:   []evidence.Practice{p("GENSEC04-BP01")},
 			Equivalents: evidence.Equivalents{Prowler: []string{"bedrock_prompt_encrypted_with_cmk"}},
 			Check: func(c *evidence.Check, r *evidence.Resource) {
-				c.RequireSet(r, "prompt encryption", "customer_encryption_key_arn")
+				requireCustomerKey(c, r, "prompt encryption", "customer_encryption_key_arn")
 			},
 		},
 		{

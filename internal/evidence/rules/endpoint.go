@@ -480,7 +480,7 @@ func sameRefs(a, b []evidence.Ref) bool {
 	return true
 }
 
-// monitoredEndpoint returns the endpoint name value a monitoring job definition or inline schedule reads from.
+// monitoredEndpoints returns the endpoint name values a monitoring job definition or inline schedule reads from.
 func monitoredEndpoints(job *evidence.Value, prefix string) []*evidence.Value {
 	var out []*evidence.Value
 	if prefix != "" {
@@ -496,31 +496,28 @@ func monitoredEndpoints(job *evidence.Value, prefix string) []*evidence.Value {
 	return out
 }
 
+// endpointRef is an attribute that names an endpoint, with the resource it belongs to (references resolve there).
+type endpointRef struct {
+	from *evidence.Resource
+	v    *evidence.Value
+}
+
 func checkMonitoringSchedule(c *evidence.Check, r *evidence.Resource) {
 	undetermined := ""
 	for _, sched := range c.Graph.OfType("aws_sagemaker_monitoring_schedule") {
 		cfg := sched.Attr("monitoring_schedule_config")
 		// The schedule may name the endpoint directly (CloudFormation's EndpointName), define its job inline, or
 		// point at a job definition.
-		candidates := []struct {
-			from *evidence.Resource
-			v    *evidence.Value
-		}{{sched, sched.Attr("endpoint_name")}}
+		candidates := []endpointRef{{sched, sched.Attr("endpoint_name")}}
 		for _, v := range monitoredEndpoints(cfg.Get("monitoring_job_definition"), "") {
-			candidates = append(candidates, struct {
-				from *evidence.Resource
-				v    *evidence.Value
-			}{sched, v})
+			candidates = append(candidates, endpointRef{sched, v})
 		}
 		jobName := cfg.Get("monitoring_job_definition_name")
 		if jobName.IsSet() {
 			link := c.Graph.Follow(sched, jobName, monitoringJobTypes...)
 			for _, job := range link.Targets {
 				for _, v := range monitoredEndpoints(job.Attrs, jobPrefix[job.Type]) {
-					candidates = append(candidates, struct {
-						from *evidence.Resource
-						v    *evidence.Value
-					}{job, v})
+					candidates = append(candidates, endpointRef{job, v})
 				}
 			}
 			if len(link.Targets) == 0 && undetermined == "" {

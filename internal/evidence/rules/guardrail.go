@@ -206,7 +206,7 @@ func guardrailRules() []*evidence.Rule {
 			Types:       []string{guardrail},
 			Practices:   []evidence.Practice{p("MLSEC02-BP01")},
 			Check: func(c *evidence.Check, r *evidence.Resource) {
-				c.RequireSet(r, "guardrail encryption", "kms_key_arn")
+				requireCustomerKey(c, r, "guardrail encryption", "kms_key_arn")
 			},
 		},
 	}

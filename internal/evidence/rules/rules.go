@@ -7,6 +7,7 @@ package rules
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -128,4 +129,17 @@ func follow(c *evidence.Check, r *evidence.Resource, v *evidence.Value, what str
 		c.Unknown(r, v, "%s cannot be followed: %s", what, v.Reason())
 	}
 	return nil, false
+}
+
+// awsManagedKeyRE matches the aliases of AWS managed KMS keys (alias/aws/s3) and their ARNs. Their key policies
+// belong to AWS: the team can neither restrict nor audit who may decrypt with them.
+var awsManagedKeyRE = regexp.MustCompile(`(^|:)alias/aws/`)
+
+// requireCustomerKey is RequireSet for a KMS key argument, failing also when it names an AWS managed key.
+func requireCustomerKey(c *evidence.Check, r *evidence.Resource, what string, path ...string) {
+	if v := r.Attr(path...); v.K() == evidence.String && awsManagedKeyRE.MatchString(v.Str()) {
+		c.Fail(r, v, "%s: %s is the AWS managed key %s, not a customer managed key", what, strings.Join(path, "."), v.Str())
+		return
+	}
+	c.RequireSet(r, what, path...)
 }

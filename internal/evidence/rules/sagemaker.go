@@ -182,19 +182,6 @@ func sagemakerRules() []*evidence.Rule {
 	}
 }
 
-// awsManagedKeyRE matches the aliases of AWS managed KMS keys (alias/aws/s3) and their ARNs. Their key policies
-// belong to AWS: the team can neither restrict nor audit who may decrypt with them.
-var awsManagedKeyRE = regexp.MustCompile(`(^|:)alias/aws/`)
-
-// requireCustomerKey is RequireSet for a KMS key argument, failing also when it names an AWS managed key.
-func requireCustomerKey(c *evidence.Check, r *evidence.Resource, what string, path ...string) {
-	if v := r.Attr(path...); v.K() == evidence.String && awsManagedKeyRE.MatchString(v.Str()) {
-		c.Fail(r, v, "%s: %s is the AWS managed key %s, not a customer managed key", what, strings.Join(path, "."), v.Str())
-		return
-	}
-	c.RequireSet(r, what, path...)
-}
-
 // ecrImageRE matches private ECR image URIs, including the China and GovCloud partitions' domains.
 var ecrImageRE = regexp.MustCompile(`^\d{12}\.dkr\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/`)
 
