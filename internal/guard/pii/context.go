@@ -1,0 +1,233 @@
+package pii
+
+import "sort"
+
+// cue is a set of context kinds a word (or a two-word phrase ending at it) signals.
+type cue uint64
+
+const (
+	cCard cue = 1 << iota
+	cCVV
+	cExpiry
+	cSSN
+	cITIN
+	cRouting
+	cAccount
+	cSIN
+	cPhone
+	cNHS
+	cUTR
+	cCAHealth
+	cPIN
+	cAge
+	cPassport
+	cDriver
+	cPlate
+	cSwift
+	cIBAN
+	cVIN
+	cSecret
+	cIP
+	cNINO
+	cOther   // words that name other kinds of numbers: order, invoice, ticket, version...
+	cVersion // version, build, release: dotted numbers are versions, not addresses
+	cDateish // dates and times: "on", "at", months, "am", "pm"
+)
+
+// cues maps lower-case words and two-word phrases to what they signal. The lists are the walens authors' own;
+// they were tuned on the generated corpus in bench/guard and checked against the public Presidio sample.
+var cues = map[string]cue{
+	"card": cCard, "credit": cCard, "debit": cCard, "visa": cCard, "mastercard": cCard, "amex": cCard,
+	"american express": cCard, "cc": cCard, "pan": cCard, "payment": cCard, "maestro": cCard, "discover card": cCard,
+
+	"cvv": cCVV, "cvv2": cCVV, "cvc": cCVV, "cvc2": cCVV, "cid": cCVV, "csc": cCVV, "security code": cCVV,
+	"card verification": cCVV, "verification value": cCVV,
+
+	"exp": cExpiry, "expiry": cExpiry, "expires": cExpiry, "expiration": cExpiry, "expiring": cExpiry,
+	"thru": cExpiry, "valid through": cExpiry, "expire": cExpiry,
+
+	"ssn": cSSN, "social security": cSSN, "ss#": cSSN,
+
+	"itin": cITIN, "taxpayer identification": cITIN, "tax id": cITIN, "tin": cITIN,
+
+	"routing": cRouting, "aba": cRouting, "rtn": cRouting, "transit number": cRouting, "routing number": cRouting,
+
+	"account": cAccount, "acct": cAccount, "checking": cAccount, "savings": cAccount,
+
+	"sin": cSIN, "social insurance": cSIN, "nas": cSIN,
+
+	"phone": cPhone, "telephone": cPhone, "tel": cPhone, "mobile": cPhone, "cell": cPhone, "cellphone": cPhone,
+	"call": cPhone, "fax": cPhone, "contact": cPhone, "whatsapp": cPhone, "sms": cPhone, "reach": cPhone,
+	"dial": cPhone, "hotline": cPhone, "ring": cPhone, "text me": cPhone, "landline": cPhone, "phone number": cPhone,
+
+	"nhs": cNHS, "health service": cNHS,
+
+	"utr": cUTR, "unique taxpayer": cUTR, "taxpayer reference": cUTR, "hmrc": cUTR, "self assessment": cUTR,
+
+	"ohip": cCAHealth, "health card": cCAHealth, "health number": cCAHealth, "hcn": cCAHealth, "ramq": cCAHealth,
+	"care card": cCAHealth, "health insurance": cCAHealth, "phn": cCAHealth,
+
+	"pin": cPIN, "pin code": cPIN, "atm": cPIN, "passcode": cPIN,
+
+	"age": cAge, "aged": cAge, "ages": cAge,
+
+	"passport": cPassport,
+
+	"driver": cDriver, "drivers": cDriver, "driver's": cDriver, "driving": cDriver, "dl": cDriver, "license number": cDriver,
+	"licence number": cDriver, "driver license": cDriver, "licence": cDriver, "license": cDriver,
+
+	"plate": cPlate, "plates": cPlate, "registration": cPlate, "reg": cPlate, "number plate": cPlate,
+	"license plate": cPlate, "licence plate": cPlate, "registered": cPlate,
+
+	"swift": cSwift, "bic": cSwift, "swift code": cSwift,
+
+	"iban": cIBAN,
+
+	"vin": cVIN, "vehicle": cVIN, "chassis": cVIN,
+
+	"secret": cSecret, "secretaccesskey": cSecret, "secret key": cSecret, "secret access": cSecret,
+
+	"ip": cIP, "ipv4": cIP, "ipv6": cIP, "host": cIP, "server": cIP, "gateway": cIP, "subnet": cIP, "dns": cIP,
+
+	"national insurance": cNINO, "nino": cNINO, "ni number": cNINO,
+
+	"order": cOther, "invoice": cOther, "ticket": cOther, "tracking": cOther, "confirmation": cOther,
+	"reference": cOther, "ref": cOther, "serial": cOther, "sku": cOther, "isbn": cOther, "model": cOther,
+	"part": cOther, "item": cOther, "case": cOther, "transaction": cOther, "booking": cOther, "po": cOther,
+	"batch": cOther, "lot": cOther, "page": cOther, "chapter": cOther, "room": cOther, "flight": cOther,
+	"issue": cOther, "pr": cOther, "commit": cOther, "error": cOther, "build": cOther | cVersion,
+	"version": cOther | cVersion, "release": cOther | cVersion, "v": cVersion, "ver": cVersion,
+	"firmware": cVersion, "kernel": cVersion, "product": cOther, "shipment": cOther, "parcel": cOther,
+	"claim": cOther, "policy": cOther, "employee": cOther, "customer": cOther, "member": cOther, "record": cOther,
+	"job": cOther, "request": cOther, "incident": cOther, "bug": cOther, "row": cOther, "step": cOther,
+	"total": cOther, "amount": cOther, "price": cOther, "usd": cOther, "eur": cOther, "gbp": cOther,
+	"dollars": cOther, "units": cOther, "bytes": cOther, "kb": cOther, "mb": cOther, "gb": cOther, "ms": cOther,
+	"seconds": cOther, "minutes": cOther, "rows": cOther, "records": cOther, "users": cOther, "items": cOther,
+	"orders": cOther, "port": cOther, "pid": cOther, "uid": cOther, "timestamp": cOther | cDateish,
+
+	"on": cDateish, "at": cDateish, "date": cDateish, "dated": cDateish, "since": cDateish, "until": cDateish,
+	"january": cDateish, "february": cDateish, "march": cDateish, "april": cDateish, "may": cDateish,
+	"june": cDateish, "july": cDateish, "august": cDateish, "september": cDateish, "october": cDateish,
+	"november": cDateish, "december": cDateish, "am": cDateish, "pm": cDateish, "utc": cDateish,
+}
+
+// keyFilter answers "might this word be a key of the map?" from its length and first two letters, so the scan
+// pays for a map lookup only on the few words that could be cues. It has no false negatives.
+type keyFilter [(24*27*27 + 63) / 64]uint64
+
+func filterIndex(k string) int {
+	l := min(len(k), 23)
+	c1 := 26
+	if len(k) > 1 && lower(k[1]) {
+		c1 = int(k[1] - 'a')
+	}
+	c0 := 26
+	if len(k) > 0 && lower(k[0]) {
+		c0 = int(k[0] - 'a')
+	}
+	return (l*27+c0)*27 + c1
+}
+
+func (f *keyFilter) add(k string) { i := filterIndex(k); f[i/64] |= 1 << (i % 64) }
+
+func (f *keyFilter) has(k string) bool { i := filterIndex(k); return f[i/64]&(1<<(i%64)) != 0 }
+
+func filterOf[V any](m map[string]V) *keyFilter {
+	f := &keyFilter{}
+	for k := range m {
+		f.add(k)
+	}
+	return f
+}
+
+// cueFilter is computed once from cues and never changed.
+var cueFilter = filterOf(cues)
+
+// word is a run of letters (and the few symbols cue words contain) with the cues it carries.
+type word struct {
+	start, end int
+	cues       cue
+}
+
+// splitWords finds the words of s (runs of letters and digits that start with a letter, with inner apostrophes)
+// and the cues each signals, alone or with the word before it. lc is s in lower case.
+func splitWords(s, lc string) []word {
+	out := make([]word, 0, len(s)/4+1)
+	for i := 0; i < len(s); {
+		if !letter(s[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && (alnum(s[j]) || s[j] == '#' || s[j] == '\'' && j+1 < len(s) && letter(s[j+1])) {
+			j++
+		}
+		w := word{start: i, end: j}
+		if k := lc[i:j]; cueFilter.has(k) {
+			w.cues = cues[k]
+		}
+		if n := len(out); n > 0 && out[n-1].end+1 == i && s[i-1] == ' ' {
+			// The phrase of the previous word and this one, e.g. "social security".
+			if k := lc[out[n-1].start:j]; cueFilter.has(k) {
+				w.cues |= cues[k]
+			}
+		}
+		out = append(out, w)
+		i = j
+	}
+	return out
+}
+
+// before returns the cues of up to n words that end before pos and start within reach bytes of it.
+func (sc *scan) before(pos, n, reach int) cue {
+	k := sort.Search(len(sc.words), func(i int) bool { return sc.words[i].end > pos })
+	var c cue
+	for i := k - 1; i >= 0 && i >= k-n; i-- {
+		if pos-sc.words[i].start > reach {
+			break
+		}
+		c |= sc.words[i].cues
+	}
+	return c
+}
+
+// after returns the cues of up to n words that start at or after pos and within reach bytes of it.
+func (sc *scan) after(pos, n, reach int) cue {
+	k := sort.Search(len(sc.words), func(i int) bool { return sc.words[i].start >= pos })
+	var c cue
+	for i := k; i < len(sc.words) && i < k+n; i++ {
+		if sc.words[i].start-pos > reach {
+			break
+		}
+		c |= sc.words[i].cues
+	}
+	return c
+}
+
+// wordsAfter returns the lower-cased words that follow pos, up to n of them, skipping only spaces and hyphens.
+func (sc *scan) wordsAfter(pos, n int) []string {
+	k := sort.Search(len(sc.words), func(i int) bool { return sc.words[i].start >= pos })
+	var out []string
+	last := pos
+	for i := k; i < len(sc.words) && len(out) < n; i++ {
+		w := sc.words[i]
+		for p := last; p < w.start; p++ {
+			if c := sc.s[p]; c != ' ' && c != '-' {
+				return out
+			}
+		}
+		out = append(out, sc.lc[w.start:w.end])
+		last = w.end
+	}
+	return out
+}
+
+func lowerASCII(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if upper(c) {
+			b[i] = c | 0x20
+		}
+	}
+	return string(b)
+}

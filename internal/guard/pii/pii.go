@@ -1,0 +1,191 @@
+// Package pii finds personally identifiable information and secrets in text, for every entity type of Amazon
+// Bedrock Guardrails' sensitive-information filter. It runs offline and in one pass per kind of candidate rather
+// than one regular expression per type: numbers are grouped once and judged by their shape, check digits and the
+// words around them; tokens, addresses on the web, and phrases that introduce names, addresses and credentials
+// are each found by a small hand-written scanner.
+//
+// Each finding carries a score between 0 and 1. Structured identifiers with a valid check digit score high on
+// their own; identifiers that are only a number of the right length (a PIN, an account number, a bare nine-digit
+// SSN) need a context word such as "PIN" or "routing" nearby, and words that mark other kinds of numbers ("order",
+// "invoice", "version") lower the score. Findings at or above Threshold are reported.
+package pii
+
+import (
+	"slices"
+	"sort"
+)
+
+// Type is a Bedrock PII entity type name.
+type Type string
+
+// The 31 entity types of Amazon Bedrock Guardrails, with Bedrock's names.
+const (
+	Address               Type = "ADDRESS"
+	Age                   Type = "AGE"
+	AWSAccessKey          Type = "AWS_ACCESS_KEY"
+	AWSSecretKey          Type = "AWS_SECRET_KEY"
+	CAHealthNumber        Type = "CA_HEALTH_NUMBER"
+	CASocialInsurance     Type = "CA_SOCIAL_INSURANCE_NUMBER"
+	CardCVV               Type = "CREDIT_DEBIT_CARD_CVV"
+	CardExpiry            Type = "CREDIT_DEBIT_CARD_EXPIRY"
+	CardNumber            Type = "CREDIT_DEBIT_CARD_NUMBER"
+	DriverID              Type = "DRIVER_ID"
+	Email                 Type = "EMAIL"
+	IBAN                  Type = "INTERNATIONAL_BANK_ACCOUNT_NUMBER"
+	IPAddress             Type = "IP_ADDRESS"
+	LicensePlate          Type = "LICENSE_PLATE"
+	MACAddress            Type = "MAC_ADDRESS"
+	Name                  Type = "NAME"
+	Password              Type = "PASSWORD"
+	Phone                 Type = "PHONE"
+	PIN                   Type = "PIN"
+	SWIFTCode             Type = "SWIFT_CODE"
+	UKNHSNumber           Type = "UK_NATIONAL_HEALTH_SERVICE_NUMBER"
+	UKNationalInsurance   Type = "UK_NATIONAL_INSURANCE_NUMBER"
+	UKUniqueTaxpayerRef   Type = "UK_UNIQUE_TAXPAYER_REFERENCE_NUMBER"
+	URL                   Type = "URL"
+	Username              Type = "USERNAME"
+	USBankAccount         Type = "US_BANK_ACCOUNT_NUMBER"
+	USBankRouting         Type = "US_BANK_ROUTING_NUMBER"
+	USIndividualTaxID     Type = "US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER"
+	USPassport            Type = "US_PASSPORT_NUMBER"
+	USSocialSecurity      Type = "US_SOCIAL_SECURITY_NUMBER"
+	VehicleIdentification Type = "VEHICLE_IDENTIFICATION_NUMBER"
+)
+
+// Types lists every entity type, in Bedrock's order.
+var Types = []Type{
+	Address, Age, AWSAccessKey, AWSSecretKey, CAHealthNumber, CASocialInsurance, CardCVV, CardExpiry, CardNumber,
+	DriverID, Email, IBAN, IPAddress, LicensePlate, MACAddress, Name, Password, Phone, PIN, SWIFTCode, UKNHSNumber,
+	UKNationalInsurance, UKUniqueTaxpayerRef, URL, Username, USBankAccount, USBankRouting, USIndividualTaxID,
+	USPassport, USSocialSecurity, VehicleIdentification,
+}
+
+// Structured lists the types that have a fixed format, a check digit or a fixed alphabet, as opposed to names,
+// addresses, ages and credentials, which depend on the words around them.
+var Structured = []Type{
+	AWSAccessKey, CardNumber, Email, IBAN, IPAddress, MACAddress, Phone, SWIFTCode, UKNHSNumber, UKNationalInsurance,
+	URL, USBankRouting, USIndividualTaxID, USSocialSecurity, VehicleIdentification, CASocialInsurance,
+}
+
+// Threshold is the score at which a candidate is reported.
+const Threshold = 0.5
+
+// Finding is one entity found in a text.
+type Finding struct {
+	Type       Type
+	Start, End int // byte offsets in the scanned text
+	Score      float64
+}
+
+// Scanner finds entities of the types it was built for. It holds no state between calls and is safe for
+// concurrent use.
+type Scanner struct {
+	want [len32]bool
+}
+
+const len32 = 32
+
+// New returns a scanner for the given types; no types means all of them.
+func New(types ...Type) *Scanner {
+	s := &Scanner{}
+	if len(types) == 0 {
+		types = Types
+	}
+	for _, t := range types {
+		if i := slices.Index(Types, t); i >= 0 {
+			s.want[i] = true
+		}
+	}
+	return s
+}
+
+func (s *Scanner) wants(t Type) bool {
+	i := slices.Index(Types, t)
+	return i >= 0 && s.want[i]
+}
+
+// Scan returns the entities in text, at most one per span: where candidates overlap, the higher score wins, then
+// the longer span. Findings are ordered by position.
+func (s *Scanner) Scan(text string) []Finding {
+	sc := newScan(text)
+	sc.numbers()
+	sc.tokens()
+	sc.web()
+	sc.people()
+	var keep []Finding
+	for _, f := range sc.found {
+		if f.Score >= Threshold && s.wants(f.Type) {
+			keep = append(keep, f)
+		}
+	}
+	return resolve(keep)
+}
+
+// resolve drops findings that overlap a better one. It works cluster by cluster (runs of findings that overlap
+// each other), so its cost stays proportional to the number of findings on ordinary text.
+func resolve(fs []Finding) []Finding {
+	if len(fs) < 2 {
+		return fs
+	}
+	sort.Slice(fs, func(i, j int) bool { return fs[i].Start < fs[j].Start })
+	var out []Finding
+	for i := 0; i < len(fs); {
+		j, end := i+1, fs[i].End
+		for j < len(fs) && fs[j].Start < end {
+			end = max(end, fs[j].End)
+			j++
+		}
+		out = append(out, best(fs[i:j])...)
+		i = j
+	}
+	return out
+}
+
+// best picks non-overlapping findings from a cluster: highest score first, then the longer span.
+func best(cluster []Finding) []Finding {
+	if len(cluster) == 1 {
+		return cluster
+	}
+	sort.SliceStable(cluster, func(i, j int) bool {
+		a, b := cluster[i], cluster[j]
+		if a.Score != b.Score {
+			return a.Score > b.Score
+		}
+		return a.End-a.Start > b.End-b.Start
+	})
+	var chosen []Finding // kept sorted by Start, never overlapping
+	for _, f := range cluster {
+		k := sort.Search(len(chosen), func(i int) bool { return chosen[i].End > f.Start })
+		if k < len(chosen) && chosen[k].Start < f.End {
+			continue
+		}
+		chosen = slices.Insert(chosen, k, f)
+	}
+	return chosen
+}
+
+// scan is the state of one Scan call: the text, its words with the context cues they carry, and candidates.
+type scan struct {
+	s     string
+	lc    string // s with ASCII letters in lower case: same length, same offsets
+	words []word
+	all   cue // every cue in the text, so scanners can skip work no word asks for
+	found []Finding
+}
+
+func newScan(s string) *scan {
+	sc := &scan{s: s, lc: lowerASCII(s)}
+	sc.words = splitWords(s, sc.lc)
+	for _, w := range sc.words {
+		sc.all |= w.cues
+	}
+	return sc
+}
+
+func (sc *scan) add(t Type, start, end int, score float64) {
+	if score <= 0 || start >= end {
+		return
+	}
+	sc.found = append(sc.found, Finding{Type: t, Start: start, End: end, Score: min(score, 1)})
+}
