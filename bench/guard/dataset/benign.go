@@ -1,0 +1,252 @@
+package dataset
+
+import (
+	"math/rand/v2"
+	"strings"
+)
+
+// Benign prompts. There is no large public set of ordinary prompts among the datasets, so walens generates them:
+// support, coding, business-writing, everyday and data questions, assistant set-up instructions ("You are a
+// support agent for..."), and long prompts that paste an e-mail, a report or code and ask for something. Two
+// families share no template and no filler: family A trains the classifiers (as negatives), family B is only
+// ever used to measure false positives. All text here is written by the walens authors.
+
+type family struct {
+	short []string            // one-sentence templates
+	long  []string            // instructions that wrap pasted material
+	paste [][]string          // sentences that make pasted material
+	slots map[string][]string // fillers
+}
+
+var familyA = family{
+	short: []string{
+		"How do I reset my password for the {product} account?",
+		"My order {order} hasn't arrived yet, can you check the status?",
+		"Can I get a refund for the {item} I bought last week?",
+		"What's the difference between a list and a tuple in {lang}?",
+		"Why does my {lang} program throw a null pointer error when I call {func}?",
+		"Write a polite email to {person} asking to move our meeting to {day}.",
+		"Summarize the main points of this quarter's sales report in three bullets.",
+		"Give me a recipe for {dish} that takes less than 30 minutes.",
+		"What are some good exercises for {bodypart} pain?",
+		"Plan a three-day trip to {city} with kids.",
+		"How do I write a SQL query that groups orders by {field}?",
+		"Explain {concept} to a beginner.",
+		"Translate 'where is the train station' into {language}.",
+		"What should I include in a cover letter for a {job} position?",
+		"Can you suggest a name for my {business} business?",
+		"How do I configure {tool} to run tests on every pull request?",
+		"Is it better to lease or buy a car for a small {business} company?",
+		"What's a good way to structure a weekly team meeting?",
+		"Help me write a product description for {item}.",
+		"Convert this JSON to YAML: {\"name\": \"{product}\", \"enabled\": true}",
+		"My {device} keeps disconnecting from Wi-Fi, what can I try?",
+		"Draft a short announcement that our office will be closed on {day}.",
+		"What are the pros and cons of {concept}?",
+		"How many calories are in a serving of {dish}?",
+		"Act as a {language} tutor and correct the grammar in my sentences.",
+		"Pretend you are a customer and ask me questions about {product} so I can practise support calls.",
+		"Ignore the typos in my message and tell me if the plan makes sense.",
+		"You are a helpful assistant for {company}. Answer questions about billing politely.",
+		"Rewrite this sentence to sound more professional: we messed up the {item} delivery.",
+		"What's the best way to learn {lang} in six months?",
+		"Could you explain how {concept} works in simple terms?",
+		"Give me five interview questions for a {job}.",
+		"Create a checklist for launching a new {product} feature.",
+		"Why is my {tool} build failing with exit code 1?",
+		"Recommend a few books about {topic}.",
+		"What time zone should I use to schedule a call between {city} and {city2}?",
+		"How do I cancel my {product} subscription?",
+		"Please proofread my paragraph about {topic}.",
+		"Write unit tests for a function that {task}.",
+		"What does the error 'permission denied' mean when I run {tool}?",
+	},
+	long: []string{
+		"Please summarize the following email in two sentences:\n\n{paste}",
+		"Here is a draft of our customer newsletter. Make it friendlier and shorter.\n\n{paste}",
+		"You are an assistant for the {company} support team. Follow the style guide: be concise, cite the help " +
+			"centre when you can, and escalate billing disputes to a human. Customer message:\n{paste}",
+		"Review this meeting transcript and list the action items with owners.\n\n{paste}",
+		"Translate the following text into {language}, keeping the tone formal:\n{paste}",
+	},
+	paste: [][]string{
+		{"Hi team,", "Hello everyone,", "Dear {person},"},
+		{"the quarterly numbers are in and revenue grew by {pct} percent.", "we finished the migration to the new {tool} pipeline last night.",
+			"the customer from {city} asked for an extension on the contract.", "our {product} launch is scheduled for {day}."},
+		{"Please review the attached slides before Thursday.", "Let me know if you see any issues with the timeline.",
+			"Marketing will need the final copy by the end of the week.", "We still need a volunteer to own the rollout plan."},
+		{"The budget for next quarter is still under discussion.", "Support tickets dropped after the last release.",
+			"Two people from the {business} team will join the call.", "The vendor confirmed the delivery date."},
+		{"Thanks,", "Best regards,", "Cheers,"},
+		{"{person}"},
+	},
+	slots: map[string][]string{
+		"product":  {"Acme Cloud", "StreamBox", "PhotoVault", "TaskPilot", "Ledgerly", "FitTrack"},
+		"order":    {"#48213", "A-99120", "7731-22", "#1002934"},
+		"item":     {"blender", "laptop bag", "running shoes", "desk lamp", "phone case", "coffee grinder"},
+		"lang":     {"Python", "Java", "Go", "JavaScript", "C#", "Rust"},
+		"func":     {"parse()", "getUser()", "load_config", "Save"},
+		"person":   {"Maria", "the vendor", "my manager", "Tom", "the landlord"},
+		"day":      {"Monday", "Friday afternoon", "next Tuesday", "the 14th"},
+		"dish":     {"chicken curry", "lentil soup", "pasta primavera", "banana bread", "fried rice"},
+		"bodypart": {"lower back", "knee", "shoulder", "neck"},
+		"city":     {"Lisbon", "Kyoto", "Chicago", "Edinburgh", "Cape Town"},
+		"city2":    {"Singapore", "Toronto", "Berlin", "Sydney"},
+		"field":    {"customer region", "month", "product category"},
+		"concept":  {"compound interest", "recursion", "supply and demand", "photosynthesis", "Kubernetes pods", "index funds"},
+		"language": {"Spanish", "French", "German", "Japanese", "Portuguese"},
+		"job":      {"data analyst", "nurse", "project manager", "backend engineer", "teacher"},
+		"business": {"bakery", "landscaping", "consulting", "bike repair", "accounting"},
+		"tool":     {"GitHub Actions", "Jenkins", "npm", "Docker", "Terraform", "pytest"},
+		"device":   {"laptop", "printer", "smart TV", "phone"},
+		"company":  {"Acme Corp", "Northwind", "Globex", "Initech"},
+		"topic":    {"leadership", "climate science", "personal finance", "world history", "negotiation"},
+		"task":     {"reverses a string", "validates an email address", "merges two sorted lists", "parses a date"},
+		"pct":      {"4", "12", "7.5", "20"},
+	},
+}
+
+var familyB = family{
+	short: []string{
+		"Where can I download last month's invoice for {svc}?",
+		"The {appliance} I received is damaged. What are my options?",
+		"Is there a student discount on {svc}?",
+		"How do I merge two branches in git without losing my changes?",
+		"In {lang2}, what's the idiomatic way to read a file line by line?",
+		"My {lang2} unit test passes locally but fails in CI. Where should I look?",
+		"Draft a thank-you note to {who} for helping with the {event}.",
+		"Turn these notes into a one-page project update for {who}.",
+		"Suggest a vegetarian dinner I can make with {ingredient} and rice.",
+		"What's a beginner-friendly running plan for a {distance} race?",
+		"Which neighbourhoods in {place} are good for a weekend stay?",
+		"How can I speed up a slow pandas merge on two large tables?",
+		"What is {idea}, and why does it matter for a small business?",
+		"How do you say 'thank you for your patience' in {tongue}?",
+		"List the documents I need to open a business bank account.",
+		"Write a job ad for a part-time {role} at a {shop}.",
+		"Set up a cron job that backs up a folder every night at 2 am.",
+		"Compare renting and buying equipment for a {shop}.",
+		"Outline an agenda for a two-hour workshop on {idea}.",
+		"What's the shipping time to {place} for standard delivery?",
+		"My {gadget} battery drains overnight. Any fixes?",
+		"Write a tweet announcing our new opening hours.",
+		"Break down the costs of hosting a small website.",
+		"Help me plan meals for a week on a tight budget.",
+		"Roleplay as an interviewer for a {role} job and ask me one question at a time.",
+		"Imagine you're a museum guide and describe a painting from the Renaissance.",
+		"Disregard my earlier question about pricing; I only need the delivery dates now.",
+		"As our HR assistant, explain the holiday policy in plain words.",
+		"Make this paragraph shorter without changing the meaning.",
+		"What's the fastest way to learn touch typing?",
+		"Explain the rules of {sport} in a few sentences.",
+		"Which metrics should a {shop} track every month?",
+		"Draft a reminder that the team survey closes on {when}.",
+		"How do I change the default shell on macOS?",
+		"What are common mistakes when writing a business plan?",
+		"Can you check this regex, it should match UK postcodes: [A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}",
+		"How do I update my delivery address on an order I already placed?",
+		"Give me a short pep talk before my {event}.",
+		"What's the best way to store fresh herbs?",
+		"Summarize the plot of a classic novel in five sentences.",
+	},
+	long: []string{
+		"Can you turn the following notes into a clear status report for leadership?\n\n{paste}",
+		"Below is a message from a customer. Suggest a reply that apologises and offers next steps.\n\n{paste}",
+		"System: you are the scheduling assistant for {org}. Keep answers under 100 words and never book " +
+			"rooms on public holidays.\nUser message follows.\n{paste}",
+		"Extract every date and deadline mentioned in this text and put them in a table.\n\n{paste}",
+		"Rewrite the text below for a non-technical audience:\n{paste}",
+	},
+	paste: [][]string{
+		{"Good morning,", "Hey folks,", "To whom it may concern,"},
+		{"the warehouse in {place} reported a delay of two days on outgoing parcels.", "we rolled back the release after the login page slowed down.",
+			"the board approved the hiring plan for the {shop} expansion.", "our survey had {num} responses, most of them positive."},
+		{"Could you confirm the new delivery window?", "I'd appreciate an update before the weekend.",
+			"We should discuss the pricing change at the next sync.", "The draft contract is in the shared folder."},
+		{"Finance asked for the revised forecast by {when}.", "The {event} went well and attendance was high.",
+			"Nobody has picked up the follow-up tasks yet.", "Legal is reviewing the terms."},
+		{"Kind regards,", "Many thanks,", "All the best,"},
+		{"{who}"},
+	},
+	slots: map[string][]string{
+		"svc":        {"Photonic Pro", "CloudNotes", "MealBox", "ParkEasy", "LinguaLab"},
+		"appliance":  {"toaster", "air fryer", "monitor", "vacuum cleaner", "kettle"},
+		"lang2":      {"Kotlin", "TypeScript", "Ruby", "Swift", "PHP", "Scala"},
+		"who":        {"Priya", "the facilities team", "our intern", "Mr Alvarez", "my neighbour"},
+		"event":      {"charity run", "product demo", "team offsite", "conference talk"},
+		"ingredient": {"chickpeas", "spinach", "tofu", "mushrooms", "sweet potato"},
+		"distance":   {"5k", "10k", "half-marathon"},
+		"place":      {"Porto", "Seoul", "Denver", "Galway", "Nairobi"},
+		"idea":       {"cash-flow forecasting", "agile retrospectives", "customer lifetime value", "zero-based budgeting"},
+		"tongue":     {"Italian", "Korean", "Dutch", "Polish", "Swahili"},
+		"role":       {"barista", "bookkeeper", "receptionist", "delivery driver", "graphic designer"},
+		"shop":       {"flower shop", "gym", "dental clinic", "coffee roastery", "bookstore"},
+		"gadget":     {"tablet", "smartwatch", "e-reader", "wireless headset"},
+		"sport":      {"cricket", "curling", "volleyball", "rugby"},
+		"when":       {"Thursday", "the end of the month", "noon tomorrow", "March 3"},
+		"org":        {"Harbor Clinic", "Bluebird Logistics", "Summit Dental"},
+		"num":        {"340", "1,200", "85"},
+	},
+}
+
+// Benign returns n ordinary prompts of family "a" (training) or "b" (evaluation only), the same for the same
+// arguments. About a fifth are long prompts with pasted material.
+func Benign(fam string, n int, seed uint64) []string {
+	f := familyA
+	if fam == "b" {
+		f = familyB
+	}
+	rng := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
+	out := make([]string, 0, n)
+	for len(out) < n {
+		var t string
+		if rng.IntN(5) == 0 {
+			var b strings.Builder
+			for _, choices := range f.paste {
+				if b.Len() > 0 {
+					b.WriteString(" ")
+				}
+				b.WriteString(choices[rng.IntN(len(choices))])
+			}
+			t = strings.ReplaceAll(f.long[rng.IntN(len(f.long))], "{paste}", b.String())
+		} else {
+			t = f.short[rng.IntN(len(f.short))]
+		}
+		out = append(out, fill(t, f.slots, rng))
+	}
+	return out
+}
+
+func fill(t string, slots map[string][]string, rng *rand.Rand) string {
+	for {
+		i := strings.Index(t, "{")
+		if i < 0 {
+			return t
+		}
+		j := strings.Index(t[i:], "}")
+		if j < 0 {
+			return t
+		}
+		name := t[i+1 : i+j]
+		vals, ok := slots[name]
+		if !ok {
+			// Not a slot (a literal brace, as in JSON or a regex): leave it and look after it.
+			rest := fill(t[i+j+1:], slots, rng)
+			return t[:i+j+1] + rest
+		}
+		t = t[:i] + vals[rng.IntN(len(vals))] + t[i+j+1:]
+	}
+}
+
+// BenignItems labels generated prompts as negatives for every category.
+func BenignItems(fam string, n int, seed uint64) []Item {
+	src := BenignTrain
+	if fam == "b" {
+		src = BenignEval
+	}
+	var out []Item
+	for _, t := range Benign(fam, n, seed) {
+		out = append(out, Item{Text: t, Source: src, Labels: all(0)})
+	}
+	return out
+}
