@@ -479,8 +479,8 @@ func compileRegex(pattern string) (*regexp.Regexp, error) {
 		return re, nil
 	}
 	var se *syntax.Error
-	if errors.As(err, &se) && (se.Code == syntax.ErrInvalidPerlOp || se.Code == syntax.ErrInvalidEscape) &&
-		(strings.Contains(pattern, "(?=") || strings.Contains(pattern, "(?!") || strings.Contains(pattern, "(?<") || strings.Contains(pattern, `\1`)) {
+	if errors.As(err, &se) && (strings.Contains(pattern, "(?=") || strings.Contains(pattern, "(?!") ||
+		strings.Contains(pattern, "(?<=") || strings.Contains(pattern, "(?<!") || strings.Contains(pattern, `\1`)) {
 		return nil, fmt.Errorf("look-around and back-references are not supported (walens uses RE2 syntax, which guarantees linear time): %v", err)
 	}
 	return nil, fmt.Errorf("invalid pattern: %v", err)

@@ -25,13 +25,18 @@ type Features struct {
 	Hashes []uint32
 }
 
-// Norm is the weight of each feature occurrence: one over the square root of the number of features, which makes
-// scores comparable across text lengths.
+// minNormFeatures is the feature count below which a text is treated as having this many: a text of one or two
+// words gives the model too little evidence to be sure of anything, and without the floor a single word's weight
+// would decide its score alone.
+const minNormFeatures = 24
+
+// Norm is the weight of each feature occurrence: one over the square root of the number of features (at least
+// minNormFeatures), which makes scores comparable across text lengths.
 func (f *Features) Norm() float64 {
 	if len(f.Hashes) == 0 {
 		return 0
 	}
-	return 1 / math.Sqrt(float64(len(f.Hashes)))
+	return 1 / math.Sqrt(float64(max(len(f.Hashes), minNormFeatures)))
 }
 
 // maxWordChars bounds the character n-grams taken from one word: longer runs are identifiers, hashes or

@@ -93,7 +93,7 @@ func Train(cats []Category, examples []Example, opts TrainOptions) *FloatModel {
 			if len(hs) == 0 {
 				continue
 			}
-			norm := 1 / math.Sqrt(float64(len(hs)))
+			norm := (&Features{Hashes: hs}).Norm()
 			z := make([]float64, nc)
 			copy(z, m.Bias)
 			for _, h := range hs {
