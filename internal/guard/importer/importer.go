@@ -65,27 +65,27 @@ func File(ctx context.Context, path string, opts Options) ([]*guard.Policy, erro
 
 // getGuardrail is Bedrock's GetGuardrail response.
 type getGuardrail struct {
-	GuardrailID                string              `yaml:"guardrailId"`
-	GuardrailArn               string              `yaml:"guardrailArn"`
-	Version                    string              `yaml:"version"`
-	Name                       string              `yaml:"name"`
-	Description                string              `yaml:"description"`
-	Status                     string              `yaml:"status"`
-	StatusReasons              []string            `yaml:"statusReasons"`
-	FailureRecommendations     []string            `yaml:"failureRecommendations"`
-	CreatedAt                  string              `yaml:"createdAt"`
-	UpdatedAt                  string              `yaml:"updatedAt"`
-	KmsKeyArn                  string              `yaml:"kmsKeyArn"`
-	BlockedInputMessaging      string              `yaml:"blockedInputMessaging"`
-	BlockedOutputsMessaging    string              `yaml:"blockedOutputsMessaging"`
-	CrossRegionDetails         map[string]string   `yaml:"crossRegionDetails"`
-	ResponseMetadata           map[string]any      `yaml:"ResponseMetadata"`
-	ContentPolicy              *getContent         `yaml:"contentPolicy"`
-	TopicPolicy                *getTopics          `yaml:"topicPolicy"`
-	WordPolicy                 *getWords           `yaml:"wordPolicy"`
-	SensitiveInformationPolicy *getSensitive       `yaml:"sensitiveInformationPolicy"`
-	ContextualGroundingPolicy  *getGrounding       `yaml:"contextualGroundingPolicy"`
-	AutomatedReasoningPolicy   *getAutomated       `yaml:"automatedReasoningPolicy"`
+	GuardrailID                string            `yaml:"guardrailId"`
+	GuardrailArn               string            `yaml:"guardrailArn"`
+	Version                    string            `yaml:"version"`
+	Name                       string            `yaml:"name"`
+	Description                string            `yaml:"description"`
+	Status                     string            `yaml:"status"`
+	StatusReasons              []string          `yaml:"statusReasons"`
+	FailureRecommendations     []string          `yaml:"failureRecommendations"`
+	CreatedAt                  string            `yaml:"createdAt"`
+	UpdatedAt                  string            `yaml:"updatedAt"`
+	KmsKeyArn                  string            `yaml:"kmsKeyArn"`
+	BlockedInputMessaging      string            `yaml:"blockedInputMessaging"`
+	BlockedOutputsMessaging    string            `yaml:"blockedOutputsMessaging"`
+	CrossRegionDetails         map[string]string `yaml:"crossRegionDetails"`
+	ResponseMetadata           map[string]any    `yaml:"ResponseMetadata"`
+	ContentPolicy              *getContent       `yaml:"contentPolicy"`
+	TopicPolicy                *getTopics        `yaml:"topicPolicy"`
+	WordPolicy                 *getWords         `yaml:"wordPolicy"`
+	SensitiveInformationPolicy *getSensitive     `yaml:"sensitiveInformationPolicy"`
+	ContextualGroundingPolicy  *getGrounding     `yaml:"contextualGroundingPolicy"`
+	AutomatedReasoningPolicy   *getAutomated     `yaml:"automatedReasoningPolicy"`
 }
 
 type getContent struct {
@@ -94,7 +94,7 @@ type getContent struct {
 }
 
 type getTopics struct {
-	Topics []guard.Topic      `yaml:"topics"`
+	Topics []guard.Topic     `yaml:"topics"`
 	Tier   *guard.TierConfig `yaml:"tier"`
 }
 
