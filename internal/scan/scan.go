@@ -57,11 +57,11 @@ func New(s Settings) (*evidence.Scanner, error) {
 			return nil, fmt.Errorf("%w: max file size: %v", ErrUsage, err)
 		}
 	}
-	vars, err := pairs("variable", s.Vars)
+	vars, err := Pairs("variable", s.Vars)
 	if err != nil {
 		return nil, err
 	}
-	params, err := pairs("parameter", s.Parameters)
+	params, err := Pairs("parameter", s.Parameters)
 	if err != nil {
 		return nil, err
 	}
@@ -86,8 +86,8 @@ func New(s Settings) (*evidence.Scanner, error) {
 	return &evidence.Scanner{Sources: Sources(), Rules: rs, Options: opts}, nil
 }
 
-// pairs reads NAME=VALUE arguments.
-func pairs(what string, args []string) (map[string]string, error) {
+// Pairs reads NAME=VALUE arguments (Terraform variables, CloudFormation parameters); what names them in errors.
+func Pairs(what string, args []string) (map[string]string, error) {
 	out := map[string]string{}
 	for _, kv := range args {
 		k, v, ok := strings.Cut(kv, "=")

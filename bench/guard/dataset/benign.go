@@ -3,6 +3,8 @@ package dataset
 import (
 	"math/rand/v2"
 	"strings"
+
+	"github.com/walens/walens/bench/guard/piicorpus"
 )
 
 // Benign prompts. There is no large public set of ordinary prompts among the datasets, so walens generates them:
@@ -369,6 +371,17 @@ func BenignItems(fam string, n int, seed uint64) []Item {
 	var out []Item
 	for _, t := range Benign(fam, n, seed) {
 		out = append(out, Item{Text: t, Source: src, Labels: all(0)})
+	}
+	return out
+}
+
+// PIIItems labels sentences of the PII corpus (see piicorpus) as negatives for every category: ordinary support
+// messages full of identifiers, numbers and codes, which teach the classifiers that an IBAN or an order number
+// is neither an attack nor hate. The evaluation uses other seeds.
+func PIIItems(perType int, seed uint64) []Item {
+	var out []Item
+	for _, ex := range piicorpus.Generate(perType, seed) {
+		out = append(out, Item{Text: ex.Text, Source: GeneratedPII, Labels: all(0)})
 	}
 	return out
 }

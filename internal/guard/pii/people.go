@@ -154,6 +154,8 @@ var notName = map[string]bool{
 	"python": true, "java": true, "aws": true, "amazon": true, "google": true, "microsoft": true, "apple": true,
 	"bedrock": true, "claude": true, "chatgpt": true, "gpt": true, "ai": true, "api": true, "sql": true,
 	"js": true, "go": true, "rust": true, "linux": true, "windows": true, "excel": true, "word": true,
+	"i'm": true, "i've": true, "i'd": true, "i'll": true, "that's": true, "there's": true, "we're": true,
+	"you're": true, "let's": true, "here's": true, "what's": true,
 }
 
 // names finds capitalised words after a title or an introduction.
