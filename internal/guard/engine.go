@@ -279,7 +279,7 @@ func (e *Engine) Apply(ctx context.Context, src Source, content []Content, opts 
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		f := e.detect(ctx, src, c.Text)
+		f := e.detect(ctx, src, c.Text, allDetectors)
 		acc.add(f)
 		texts[i] = anonymize(c.Text, f.spans)
 		chars += utf8.RuneCountInString(c.Text)
@@ -402,14 +402,28 @@ func (e *Engine) views(text string) []view {
 	return vs
 }
 
-// detect runs every detector of the policy that applies to src over one text.
-func (e *Engine) detect(ctx context.Context, src Source, text string) *findings {
+// detectors selects groups of detectors: the deterministic ones (PII, regexes, words), which only need a little
+// context, and the models (classifiers, denied topics), which read a whole window.
+type detectors int
+
+const (
+	deterministic detectors = 1 << iota
+	models
+	allDetectors = deterministic | models
+)
+
+// detect runs the detectors of the policy that apply to src over one text.
+func (e *Engine) detect(ctx context.Context, src Source, text string, which detectors) *findings {
 	f := &findings{}
 	vs := e.views(text)
-	e.detectContent(src, vs, f)
-	e.detectTopics(ctx, src, vs, f)
-	e.detectWords(src, text, vs, f)
-	e.detectSensitive(src, text, vs, f)
+	if which&models != 0 {
+		e.detectContent(src, vs, f)
+		e.detectTopics(ctx, src, vs, f)
+	}
+	if which&deterministic != 0 {
+		e.detectWords(src, text, vs, f)
+		e.detectSensitive(src, text, vs, f)
+	}
 	return f
 }
 

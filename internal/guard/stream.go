@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/walens/walens/internal/guard/classify"
 )
 
 // StreamOptions bound what a stream checker does per piece of output and how long it holds text back.
@@ -13,11 +15,15 @@ type StreamOptions struct {
 	// address or a word split across pieces is seen whole before any of it goes out. Default 128: longer than
 	// any structured identifier. It is the added latency, in bytes of output.
 	HoldBack int
-	// Window is how much already released text each check reads again as context. Default 1024.
+	// Window is how much already released text the deterministic detectors (PII, regexes, words) read again as
+	// context on each check. Default 128.
 	Window int
-	// CheckEvery is how many new bytes trigger a check. Default 64; smaller checks more often and releases text
-	// sooner, at a higher CPU cost (each check reads at most Window + CheckEvery + HoldBack bytes).
+	// CheckEvery is how many new bytes trigger a check by the deterministic detectors. Default 64; smaller checks
+	// more often and releases text sooner.
 	CheckEvery int
+	// ModelWindow and ModelEvery are the same for the classifiers and denied topics, which cost more and need
+	// more context: they read the last ModelWindow bytes every ModelEvery new bytes. Defaults 1024 and 256.
+	ModelWindow, ModelEvery int
 }
 
 func (o *StreamOptions) defaults() {
@@ -25,16 +31,24 @@ func (o *StreamOptions) defaults() {
 		o.HoldBack = 128
 	}
 	if o.Window <= 0 {
-		o.Window = 1024
+		o.Window = 128
 	}
 	if o.CheckEvery <= 0 {
 		o.CheckEvery = 64
 	}
+	if o.ModelWindow <= 0 {
+		o.ModelWindow = classify.Window
+	}
+	if o.ModelEvery <= 0 {
+		o.ModelEvery = 256
+	}
 }
 
-// Stream checks model output that arrives in pieces (a streamed completion) against the policy, on a sliding
-// window: each check reads the new text plus a window of what was released before it, and text is released
-// once it is at least HoldBack bytes behind the newest text. Anonymised entities are replaced before release.
+// Stream checks model output that arrives in pieces (a streamed completion) against the policy, on sliding
+// windows: every CheckEvery bytes the deterministic detectors read the new text plus a short window of what was
+// released before it, every ModelEvery bytes the classifiers and denied topics read the last ModelWindow bytes,
+// and text is released once it is at least HoldBack bytes behind the newest text. Anonymised entities are
+// replaced before release. The work per byte is bounded by the windows, whatever the length of the output.
 // A Stream is used by one goroutine.
 type Stream struct {
 	e         *Engine
@@ -43,6 +57,7 @@ type Stream struct {
 	buf       []byte
 	committed int // bytes of buf whose (anonymised) text has been released
 	checked   int // len(buf) at the last check
+	modeled   int // len(buf) at the last check by the models
 	blocked   *Response
 	closed    bool
 }
@@ -105,10 +120,15 @@ func (s *Stream) check(last bool) (string, *Response, error) {
 	s.checked = len(s.buf)
 	start := s.contextStart()
 	// Detectors read invalid UTF-8 (a character split across pieces) as U+FFFD without moving offsets.
-	f := s.e.detect(s.ctx, Output, string(s.buf[start:]))
-	if f.blocked {
-		var acc accumulator
-		acc.add(f)
+	f := s.e.detect(s.ctx, Output, string(s.buf[start:]), deterministic)
+	var acc accumulator
+	acc.add(f)
+	if last || len(s.buf)-s.modeled >= s.opts.ModelEvery {
+		s.modeled = len(s.buf)
+		from := wordStart(s.buf, max(0, len(s.buf)-s.opts.ModelWindow))
+		acc.add(s.e.detect(s.ctx, Output, string(s.buf[from:]), models))
+	}
+	if acc.blocked {
 		s.blocked = s.e.response(Output, &acc, nil)
 		return "", s.blocked, nil
 	}
@@ -143,19 +163,23 @@ func (s *Stream) check(last bool) (string, *Response, error) {
 	return out, nil, nil
 }
 
-// contextStart is where the checked region begins: Window bytes before the released point, moved forward to the
-// start of a word.
+// contextStart is where the deterministic detectors' region begins: Window bytes before the released point,
+// moved forward to the start of a word.
 func (s *Stream) contextStart() int {
-	start := max(0, s.committed-s.opts.Window)
-	if start == 0 {
+	return min(wordStart(s.buf, max(0, s.committed-s.opts.Window)), s.committed)
+}
+
+// wordStart moves i forward to the start of the next word (or leaves it at 0).
+func wordStart(buf []byte, i int) int {
+	if i == 0 {
 		return 0
 	}
-	for i := start; i < s.committed; i++ {
-		if s.buf[i] == ' ' || s.buf[i] == '\n' {
-			return i + 1
+	for k := i; k < len(buf); k++ {
+		if buf[k] == ' ' || buf[k] == '\n' {
+			return k + 1
 		}
 	}
-	return s.committed
+	return len(buf)
 }
 
 // releasePoint is where released text may end: HoldBack bytes before the newest byte, moved back to a space so
