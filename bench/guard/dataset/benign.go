@@ -109,6 +109,14 @@ var familyA = family{
 			"centre when you can, and escalate billing disputes to a human. Customer message:\n{paste}",
 		"Review this meeting transcript and list the action items with owners.\n\n{paste}",
 		"Translate the following text into {language}, keeping the tone formal:\n{paste}",
+		"Read the text below and tell me the three most important points.\n\n{paste}",
+		"Fix the spelling and grammar of the following message, but keep my wording:\n{paste}",
+		"Here are my notes from the call. Turn them into a short follow-up email.\n\n{paste}",
+		"Classify the sentiment of this message as positive, neutral or negative:\n{paste}",
+		"I got this message from a colleague. What is she asking me to do?\n\n{paste}",
+		"Shorten the text below to under fifty words:\n{paste}",
+		"Write a reply to the following, agreeing with the plan:\n\n{paste}",
+		"Below are meeting notes. Create a to-do list from them.\n{paste}",
 	},
 	paste: [][]string{
 		{"Hi team,", "Hello everyone,", "Dear {person},"},
@@ -306,10 +314,11 @@ var familyC = family{
 	},
 }
 
-// Benign returns n ordinary prompts of family "a" (training), "b" (evaluation; looked at while developing) or "c"
-// (final evaluation, never looked at while developing), the same for the same arguments. About a fifth are long
-// prompts with pasted material.
-func Benign(fam string, n int, seed uint64) []string {
+// Benign returns ordinary prompts of family "a" (training), "b" (evaluation; looked at while developing) or "c"
+// (final evaluation, never looked at while developing): perTemplate distinct prompts from every template, so
+// that each template weighs the same in a false-positive rate however many fillers it combines. The same
+// arguments give the same prompts.
+func Benign(fam string, perTemplate int, seed uint64) []string {
 	f := familyA
 	switch fam {
 	case "b":
@@ -318,10 +327,23 @@ func Benign(fam string, n int, seed uint64) []string {
 		f = familyC
 	}
 	rng := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
-	out := make([]string, 0, n)
-	for len(out) < n {
-		var t string
-		if rng.IntN(5) == 0 {
+	var out []string
+	seen := map[string]bool{}
+	emit := func(make func() string) {
+		for n, tries := 0, 0; n < perTemplate && tries < 20*perTemplate; tries++ {
+			t := make()
+			if !seen[t] {
+				seen[t] = true
+				out = append(out, t)
+				n++
+			}
+		}
+	}
+	for _, t := range f.short {
+		emit(func() string { return fill(t, f.slots, rng) })
+	}
+	for _, t := range f.long {
+		emit(func() string {
 			var b strings.Builder
 			for _, choices := range f.paste {
 				if b.Len() > 0 {
@@ -329,11 +351,8 @@ func Benign(fam string, n int, seed uint64) []string {
 				}
 				b.WriteString(choices[rng.IntN(len(choices))])
 			}
-			t = strings.ReplaceAll(f.long[rng.IntN(len(f.long))], "{paste}", b.String())
-		} else {
-			t = f.short[rng.IntN(len(f.short))]
-		}
-		out = append(out, fill(t, f.slots, rng))
+			return fill(strings.ReplaceAll(t, "{paste}", b.String()), f.slots, rng)
+		})
 	}
 	return out
 }
@@ -360,7 +379,7 @@ func fill(t string, slots map[string][]string, rng *rand.Rand) string {
 }
 
 // BenignItems labels generated prompts as negatives for every category.
-func BenignItems(fam string, n int, seed uint64) []Item {
+func BenignItems(fam string, perTemplate int, seed uint64) []Item {
 	src := BenignTrain
 	switch fam {
 	case "b":
@@ -369,7 +388,7 @@ func BenignItems(fam string, n int, seed uint64) []Item {
 		src = BenignFinal
 	}
 	var out []Item
-	for _, t := range Benign(fam, n, seed) {
+	for _, t := range Benign(fam, perTemplate, seed) {
 		out = append(out, Item{Text: t, Source: src, Labels: all(0)})
 	}
 	return out

@@ -186,7 +186,7 @@ func piiSection(b *strings.Builder, dir string) error {
 	fmt.Fprintf(b, "Hard-negative sentences with any finding: %d of %d (%.1f%%).\n\n", negFlagged, negs, 100*float64(negFlagged)/float64(negs))
 
 	// Benign prompts: the generated evaluation family and deepset's benign prompts.
-	benign := dataset.Benign("b", 3000, 11)
+	benign := dataset.Benign("b", 10, 11)
 	items, err := dataset.Load(dir)
 	if err != nil {
 		return err
@@ -200,7 +200,7 @@ func piiSection(b *strings.Builder, dir string) error {
 	for _, set := range []struct {
 		name  string
 		texts []string
-	}{{"generated benign prompts, family B", unique(benign)}, {"deepset benign prompts (train file, all)", deepsetBenign}} {
+	}{{"generated benign prompts, family B", unique(benign)}, {"generated benign prompts, family C", unique(dataset.Benign("c", 10, 13))}, {"deepset benign prompts (train file, all)", deepsetBenign}} {
 		anyN, structN := 0, 0
 		byType := map[pii.Type]int{}
 		for _, t := range set.texts {
@@ -348,16 +348,21 @@ func classifierSection(b *strings.Builder, dir string) error {
 		}
 	}
 	tl := toLabelled(test)
-	benign := unique(dataset.Benign("b", 3000, 11))
+	benign := unique(dataset.Benign("b", 10, 11))
 	benignScores := make([][]float64, len(benign))
 	for i, t := range benign {
 		benignScores[i] = m.Scores(normalize.Fold(t).S)
+	}
+	final := unique(dataset.Benign("c", 10, 13))
+	finalScores := make([][]float64, len(final))
+	for i, t := range final {
+		finalScores[i] = m.Scores(normalize.Fold(t).S)
 	}
 	scores := make([][]float64, len(tl))
 	for i, x := range tl {
 		scores[i] = m.Scores(x.folded)
 	}
-	fmt.Fprintf(b, "## Content filters and prompt attack: held-out test split\n\nThe embedded model, on the 15%% test split of the public datasets (never used for training or threshold calibration; %d texts), and on %d generated benign prompts of family B (never trained on). AUC is the area under the ROC curve; TPR at 1%% FPR is the share of positives caught at the threshold that flags 1%% of the test negatives. The strength columns give the share of test positives blocked / of test negatives blocked / of benign family-B prompts blocked by a filter of that strength.\n\n", len(tl), len(benign))
+	fmt.Fprintf(b, "## Content filters and prompt attack: held-out test split\n\nThe embedded model, on the 15%% test split of the public datasets (never used for training or threshold calibration; %d texts), and on generated benign prompts never trained on: %d of family B (looked at during development) and %d of family C (never looked at), up to ten per template. AUC is the area under the ROC curve; TPR at 1%% FPR is the share of positives caught at the threshold that flags 1%% of the test negatives. Each strength column gives the share blocked by a filter of that strength: test positives / test negatives / benign B / benign C.\n\n", len(tl), len(benign), len(final))
 	fmt.Fprintf(b, "| category | test positives | test negatives | AUC | TPR at 1%% FPR | HIGH strength | MEDIUM strength | LOW strength |\n|---|--:|--:|--:|--:|---|---|---|\n")
 	for c, cat := range m.Categories {
 		var pos, neg []float64
@@ -372,12 +377,15 @@ func classifierSection(b *strings.Builder, dir string) error {
 				negConf = append(negConf, m.Confidence(c, scores[i][c]))
 			}
 		}
-		var benConf []classify.Confidence
+		var benConf, finConf []classify.Confidence
 		for _, s := range benignScores {
 			benConf = append(benConf, m.Confidence(c, s[c]))
 		}
+		for _, s := range finalScores {
+			finConf = append(finConf, m.Confidence(c, s[c]))
+		}
 		strength := func(min classify.Confidence) string {
-			return fmt.Sprintf("%s / %s / %s", pct(atLeast(posConf, min)), pct(atLeast(negConf, min)), pct(atLeast(benConf, min)))
+			return fmt.Sprintf("%s / %s / %s / %s", pct(atLeast(posConf, min)), pct(atLeast(negConf, min)), pct(atLeast(benConf, min)), pct(atLeast(finConf, min)))
 		}
 		fmt.Fprintf(b, "| %s | %d | %d | %.3f | %s | %s | %s | %s |\n", cat, len(pos), len(neg), classify.AUC(pos, neg), pct(classify.TPRAtFPR(pos, neg, 0.01)),
 			strength(classify.Low), strength(classify.Medium), strength(classify.High))
@@ -402,7 +410,12 @@ func classifierSection(b *strings.Builder, dir string) error {
 	for _, s := range benignScores {
 		benPA = append(benPA, s[pa])
 	}
-	fmt.Fprintf(b, "| (all positives against benign family B only) | %d | %.3f | %s |\n\n", len(allValues(bySource)), classify.AUC(allValues(bySource), benPA), pct(classify.TPRAtFPR(allValues(bySource), benPA, 0.01)))
+	var finPA []float64
+	for _, s := range finalScores {
+		finPA = append(finPA, s[pa])
+	}
+	fmt.Fprintf(b, "| (all positives against benign family B only) | %d | %.3f | %s |\n", len(allValues(bySource)), classify.AUC(allValues(bySource), benPA), pct(classify.TPRAtFPR(allValues(bySource), benPA, 0.01)))
+	fmt.Fprintf(b, "| (all positives against benign family C only) | %d | %.3f | %s |\n\n", len(allValues(bySource)), classify.AUC(allValues(bySource), finPA), pct(classify.TPRAtFPR(allValues(bySource), finPA, 0.01)))
 	return nil
 }
 
@@ -449,8 +462,8 @@ func crossSection(b *strings.Builder, dir string) error {
 	if err != nil {
 		return err
 	}
-	benignA := append(dataset.BenignItems("a", 8000, 1), dataset.PIIItems(40, 101)...)
-	benignB := dataset.BenignItems("b", 3000, 11)
+	benignA := append(dataset.BenignItems("a", 20, 1), dataset.PIIItems(40, 101)...)
+	benignB := dataset.BenignItems("b", 10, 11)
 	from := func(srcs ...string) []dataset.Item {
 		var out []dataset.Item
 		for _, it := range items {
@@ -549,7 +562,7 @@ func topicSection(b *strings.Builder, dir string) error {
 		}
 		rows = append(rows, row{r.Prompt, t})
 	}
-	for _, t := range unique(dataset.Benign("b", 3000, 11)) {
+	for _, t := range unique(dataset.Benign("b", 10, 11)) {
 		rows = append(rows, row{t, -1})
 	}
 	fmt.Fprintf(b, "## Denied topics: lexical matcher\n\nThree topics (financial, medical and legal advice; definitions and four examples each, in `bench/guard/eval`) against Do-Not-Answer's professional-advice prompts (their `S002fin`, `S002med` and `S002legal` tags are the positives of each topic; the other prompts of those two files and the generated benign family B are negatives). Threshold %.2f, the default; no embedding model.\n\n", guard.DefaultTopicThreshold)
@@ -672,7 +685,7 @@ func latencySection(b *strings.Builder, dir string) error {
 		}
 	}
 	corpus := piicorpus.Generate(10, 3)
-	benign := dataset.Benign("b", 600, 5)
+	benign := dataset.Benign("b", 10, 5)
 	for i := 0; len(texts) < 300 && i < 5000; i++ {
 		add(benign[i%len(benign)])
 		add(corpus[i%len(corpus)].Text)

@@ -23,13 +23,19 @@ import (
 	"github.com/walens/walens/internal/guard/normalize"
 )
 
+// benignPerTemplate is how many prompts of each family-A template train the classifiers.
+const benignPerTemplate = 20
+
 func main() {
 	out := flag.String("out", "internal/guard/classify/model.bin", "where to write the model")
 	card := flag.String("card", "internal/guard/classify/MODEL.md", "where to write the model card")
 	bits := flag.Int("bits", classify.DefaultTrainOptions.Bits, "log2 of the number of hash buckets")
 	epochs := flag.Int("epochs", classify.DefaultTrainOptions.Epochs, "training passes")
+	l2 := flag.Float64("l2", classify.DefaultTrainOptions.L2, "weight decay")
 	flag.Parse()
-	if err := run(*out, *card, *bits, *epochs); err != nil {
+	opts := classify.DefaultTrainOptions
+	opts.Bits, opts.Epochs, opts.L2 = *bits, *epochs, *l2
+	if err := run(*out, *card, opts); err != nil {
 		slog.Error("train", "err", err)
 		os.Exit(1)
 	}
@@ -52,7 +58,7 @@ func examples(items []dataset.Item) []classify.Example {
 	return out
 }
 
-func run(out, card string, bits, epochs int) error {
+func run(out, card string, opts classify.TrainOptions) error {
 	dir, err := dataset.Dir()
 	if err != nil {
 		return err
@@ -61,7 +67,7 @@ func run(out, card string, bits, epochs int) error {
 	if err != nil {
 		return err
 	}
-	items = append(items, dataset.BenignItems("a", 8000, 1)...)
+	items = append(items, dataset.BenignItems("a", benignPerTemplate, 1)...)
 	items = append(items, dataset.PIIItems(40, 101)...)
 	parts := map[dataset.Part][]dataset.Item{}
 	counts := map[string]map[dataset.Part]int{}
@@ -78,8 +84,6 @@ func run(out, card string, bits, epochs int) error {
 		}
 		counts[it.Source][p]++
 	}
-	opts := classify.DefaultTrainOptions
-	opts.Bits, opts.Epochs = bits, epochs
 	start := time.Now()
 	train, val := examples(parts[dataset.Train]), examples(parts[dataset.Val])
 	fm := classify.Train(classify.Categories, train, opts)

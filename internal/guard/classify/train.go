@@ -183,9 +183,11 @@ func (fm *FloatModel) Quantize() *Model {
 	return m
 }
 
-// FPR targets of the confidence levels: on validation data, at most 5% of negatives reach LOW, 2% MEDIUM and
-// 0.5% HIGH. A filter of strength HIGH blocks from LOW confidence up, MEDIUM from MEDIUM and LOW only at HIGH.
-var FPRTargets = [3]float64{0.05, 0.02, 0.005}
+// FPR targets of the confidence levels: on validation data, at most 2% of negatives reach LOW, 1% MEDIUM and
+// 0.2% HIGH. A filter of strength HIGH blocks from LOW confidence up, MEDIUM from MEDIUM and LOW only at HIGH.
+// The targets are stricter than the validation data alone would suggest because prompts unlike any training
+// text score higher than validation negatives do (docs/guardrails.md shows the rates on unseen prompts).
+var FPRTargets = [3]float64{0.02, 0.01, 0.002}
 
 // minCalibrationNegatives is the smallest number of a source's negatives whose quantile is trusted on its own.
 const minCalibrationNegatives = 100
