@@ -380,6 +380,7 @@ func (f *findings) action(a string) {
 type view struct {
 	canon  *normalize.Text
 	folded *normalize.Text
+	words  words.Words        // the folded view's words, split once for every word list
 	seg    *normalize.Segment // nil for the input itself
 }
 
@@ -397,6 +398,11 @@ func (e *Engine) views(text string) []view {
 		for _, s := range normalize.Decode(c) {
 			sc := normalize.Canonical(s.Text)
 			vs = append(vs, view{canon: sc, folded: normalize.FoldCanonical(sc), seg: &s})
+		}
+	}
+	if e.custom != nil || e.profanity != nil {
+		for i := range vs {
+			vs[i].words = words.Split(vs[i].folded)
 		}
 	}
 	return vs
@@ -494,7 +500,7 @@ func (e *Engine) detectWords(src Source, text string, vs []view, f *findings) {
 	if e.custom != nil {
 		seen := map[int]bool{}
 		for _, v := range vs {
-			for _, m := range e.custom.Find(v.folded, false) {
+			for _, m := range e.custom.FindWords(v.folded, v.words, false) {
 				d := e.customRules[m.ID].on(src)
 				if !d.enabled || seen[m.ID] {
 					continue
@@ -509,7 +515,7 @@ func (e *Engine) detectWords(src Source, text string, vs []view, f *findings) {
 		d := e.profRule.on(src)
 		seen := map[string]bool{}
 		for _, v := range vs {
-			for _, m := range e.profanity.Find(v.folded, true) {
+			for _, m := range e.profanity.FindWords(v.folded, v.words, true) {
 				// In decoded text, report the decoded word rather than the encoding around it.
 				match := text[m.Start:m.End]
 				if v.seg != nil {

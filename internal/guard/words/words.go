@@ -89,10 +89,20 @@ func (m *Matcher) Len() int {
 // Find returns the phrases in a folded view, with spans of the original text. Overlapping matches are all
 // returned; each phrase is reported at most once per text unless all is set.
 func (m *Matcher) Find(t *normalize.Text, all bool) []Match {
+	return m.FindWords(t, Split(t), all)
+}
+
+// Words are the words of a folded view, split once for several matchers.
+type Words []token
+
+// Split splits a folded view into words.
+func Split(t *normalize.Text) Words { return tokens(t.S) }
+
+// FindWords is Find on words already split from t.
+func (m *Matcher) FindWords(t *normalize.Text, ws Words, all bool) []Match {
 	if m == nil || len(m.nodes) == 0 {
 		return nil
 	}
-	ws := tokens(t.S)
 	var out []Match
 	var seen map[int]bool
 	words := make([]string, 0, m.longest)
