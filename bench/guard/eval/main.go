@@ -621,7 +621,7 @@ func groundingCases() (grounded, ungrounded, relevant, irrelevant []grounding.Re
 		add("How much does the "+p.name+" cost?", fmt.Sprintf("It costs $%s.", p.price),
 			fmt.Sprintf("It costs $%d.", atoi(p.price)+30), fmt.Sprintf("It ships within %s business days.", p.days))
 		add("How fast does the "+p.name+" ship?", fmt.Sprintf("It ships within %s business days.", p.days),
-			fmt.Sprintf("It ships the same day with free express delivery and includes a lifetime guarantee."), "Our stores open at nine on weekdays.")
+			"It ships the same day with free express delivery and includes a lifetime guarantee.", "Our stores open at nine on weekdays.")
 		add("What colors does the "+p.name+" come in?", fmt.Sprintf("The %s is available in %s.", p.name, p.color),
 			fmt.Sprintf("The %s is available in purple, orange and silver.", p.name), fmt.Sprintf("The warranty lasts %s months.", p.warranty))
 	}

@@ -435,27 +435,25 @@ func (g *gen) vin() string {
 		}
 		return int(c-'S') + 2
 	}
-	for {
-		b := []byte(g.pick("1HG", "JH4", "WBA", "5YJ", "1FT", "3VW"))
-		for len(b) < 17 {
-			b = append(b, alpha[g.r.IntN(len(alpha))])
-		}
-		for i := 11; i < 17; i++ {
-			b[i] = byte('0' + g.r.IntN(10))
-		}
-		sum := 0
-		for i, c := range b {
-			if i != 8 {
-				sum += val(c) * w[i]
-			}
-		}
-		c := byte('0' + sum%11)
-		if sum%11 == 10 {
-			c = 'X'
-		}
-		b[8] = c
-		return string(b)
+	b := []byte(g.pick("1HG", "JH4", "WBA", "5YJ", "1FT", "3VW"))
+	for len(b) < 17 {
+		b = append(b, alpha[g.r.IntN(len(alpha))])
 	}
+	for i := 11; i < 17; i++ {
+		b[i] = byte('0' + g.r.IntN(10))
+	}
+	sum := 0
+	for i, c := range b {
+		if i != 8 {
+			sum += val(c) * w[i]
+		}
+	}
+	c := byte('0' + sum%11)
+	if sum%11 == 10 {
+		c = 'X'
+	}
+	b[8] = c
+	return string(b)
 }
 
 // negative writes a sentence with numbers and codes that are not PII.

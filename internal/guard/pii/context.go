@@ -191,19 +191,6 @@ func (sc *scan) before(pos, n, reach int) cue {
 	return c
 }
 
-// after returns the cues of up to n words that start at or after pos and within reach bytes of it.
-func (sc *scan) after(pos, n, reach int) cue {
-	k := sort.Search(len(sc.words), func(i int) bool { return sc.words[i].start >= pos })
-	var c cue
-	for i := k; i < len(sc.words) && i < k+n; i++ {
-		if sc.words[i].start-pos > reach {
-			break
-		}
-		c |= sc.words[i].cues
-	}
-	return c
-}
-
 // wordsAfter returns the lower-cased words that follow pos, up to n of them, skipping only spaces and hyphens.
 func (sc *scan) wordsAfter(pos, n int) []string {
 	k := sort.Search(len(sc.words), func(i int) bool { return sc.words[i].start >= pos })
