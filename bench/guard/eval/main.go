@@ -139,7 +139,7 @@ func scanSpans(sc *pii.Scanner, text string) []span {
 }
 
 func piiSection(b *strings.Builder, dir string) error {
-	corpus := piicorpus.Generate(200, 7)
+	corpus := piicorpus.Generate(200, 2026)
 	sc := pii.New()
 	counts := map[pii.Type]*prf{}
 	all := map[pii.Type]bool{}
@@ -166,7 +166,7 @@ func piiSection(b *strings.Builder, dir string) error {
 	for _, t := range pii.Structured {
 		structured[t] = true
 	}
-	fmt.Fprintf(b, "## PII: generated corpus\n\n%d sentences: 200 per entity type (valid check digits; context words in some sentences, not in others) and %d hard negatives (order, tracking and invoice numbers, timestamps, versions, prices, hashes, UUIDs, Luhn-failing numbers), from `bench/guard/piicorpus` with seed 7. A prediction counts when its type matches a labelled span it overlaps.\n\n",
+	fmt.Fprintf(b, "## PII: generated corpus\n\n%d sentences: 200 per entity type (valid check digits; context words in some sentences, not in others) and %d hard negatives (order, tracking and invoice numbers, timestamps, versions, prices, hashes, UUIDs, Luhn-failing numbers), from `bench/guard/piicorpus` with seed 2026 (the detector was tuned on seed 7; this seed was not looked at before publishing). A prediction counts when its type matches a labelled span it overlaps.\n\n",
 		len(corpus), negs)
 	fmt.Fprintf(b, "| entity type | structured | precision | recall | F1 |\n|---|:-:|--:|--:|--:|\n")
 	var sAll, uAll prf

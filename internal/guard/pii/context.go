@@ -98,11 +98,11 @@ var cues = map[string]cue{
 	"issue": cOther, "pr": cOther, "commit": cOther, "error": cOther, "build": cOther | cVersion,
 	"version": cOther | cVersion, "release": cOther | cVersion, "v": cVersion, "ver": cVersion,
 	"firmware": cVersion, "kernel": cVersion, "product": cOther, "shipment": cOther, "parcel": cOther,
-	"claim": cOther, "policy": cOther, "employee": cOther, "customer": cOther, "member": cOther, "record": cOther,
+	"claim": cOther, "policy": cOther, "employee": cOther, "customer": cOther, "member": cOther,
 	"job": cOther, "request": cOther, "incident": cOther, "bug": cOther, "row": cOther, "step": cOther,
 	"total": cOther, "amount": cOther, "price": cOther, "usd": cOther, "eur": cOther, "gbp": cOther,
 	"dollars": cOther, "units": cOther, "bytes": cOther, "kb": cOther, "mb": cOther, "gb": cOther, "ms": cOther,
-	"seconds": cOther, "minutes": cOther, "rows": cOther, "records": cOther, "users": cOther, "items": cOther,
+	"seconds": cOther, "minutes": cOther, "rows": cOther, "users": cOther, "items": cOther,
 	"orders": cOther, "port": cOther, "pid": cOther, "uid": cOther, "timestamp": cOther | cDateish,
 
 	"on": cDateish, "at": cDateish, "date": cDateish, "dated": cDateish, "since": cDateish, "until": cDateish,
@@ -178,17 +178,41 @@ func splitWords(s, lc string) []word {
 	return out
 }
 
-// before returns the cues of up to n words that end before pos and start within reach bytes of it.
+// before returns the cues of up to n words that end before pos, start within reach bytes of it and are in the
+// same sentence: "...about my recent order. Charge 4111 ..." does not make the card number an order number.
 func (sc *scan) before(pos, n, reach int) cue {
 	k := sort.Search(len(sc.words), func(i int) bool { return sc.words[i].end > pos })
 	var c cue
+	limit := pos
 	for i := k - 1; i >= 0 && i >= k-n; i-- {
-		if pos-sc.words[i].start > reach {
+		if pos-sc.words[i].start > reach || sentenceBreak(sc.s[sc.words[i].end:limit], sc.words[i].end-sc.words[i].start) {
 			break
 		}
 		c |= sc.words[i].cues
+		limit = sc.words[i].start
 	}
 	return c
+}
+
+// sentenceBreak reports whether the gap after a word of wordLen bytes ends a sentence: a full stop, question or
+// exclamation mark followed by a space, or a line break. A full stop right after a short word is read as an
+// abbreviation ("NHS no. 943...", "Tel. 020...").
+func sentenceBreak(gap string, wordLen int) bool {
+	for i := 0; i < len(gap); i++ {
+		switch gap[i] {
+		case '\n':
+			return true
+		case '.':
+			if i+1 < len(gap) && gap[i+1] == ' ' && !(i == 0 && wordLen <= 4) {
+				return true
+			}
+		case '!', '?':
+			if i+1 < len(gap) && gap[i+1] == ' ' {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // wordsAfter returns the lower-cased words that follow pos, up to n of them, skipping only spaces and hyphens.

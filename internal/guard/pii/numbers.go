@@ -162,7 +162,9 @@ func (sc *scan) number(start, end int) {
 	}
 	pre := sc.before(start, 6, 64)
 	near := sc.before(start, 3, 32)
-	other := pre&cOther != 0
+	// Words that name other kinds of numbers count only right before the number ("order number 4111...",
+	// "invoice 415-555-0132"), and not when a word for the type itself is there too.
+	other := near&cOther != 0
 	penalty := func(own cue) float64 {
 		if other && pre&own == 0 {
 			return 0.45
@@ -199,6 +201,8 @@ func (sc *scan) number(start, end int) {
 		}
 		if pre&(cCard|cCVV|cExpiry) != 0 {
 			score = max(score+0.1, 0.85)
+		} else if near&cAccount != 0 {
+			score -= 0.1 // "checking account 4111...": an account number that happens to pass Luhn
 		}
 		sc.add(CardNumber, start, end, score-penalty(cCard|cCVV|cExpiry))
 	}
@@ -236,7 +240,11 @@ func (sc *scan) number(start, end int) {
 
 	// Bank accounts: 8-17 digits near an account word.
 	if n >= 8 && n <= 17 && (near&cAccount != 0 || pre&cAccount != 0 && pre&cRouting == 0) && (bare || dashedOrSpaced) {
-		sc.add(USBankAccount, start, end, 0.8)
+		sc.add(USBankAccount, start, end, 0.85)
+	}
+	// E.164: a + and 10-15 digits with no separators.
+	if sh[0] == '+' && bare2(sh) && n >= 10 && n <= 15 {
+		sc.add(Phone, start, end, 0.8-penalty(cPhone))
 	}
 	// Driver's licence numbers: digits near a licence word that is not about a plate.
 	if n >= 7 && n <= 14 && pre&cDriver != 0 && (bare || dashedOrSpaced) {
@@ -262,6 +270,11 @@ func (sc *scan) number(start, end int) {
 	if bare && n <= 3 {
 		sc.age(start, end, atoi(d), pre)
 	}
+}
+
+// bare2 reports a shape that is a + and one digit run: "+12".
+func bare2(sh string) bool {
+	return len(sh) <= 3 && strings.Trim(sh[1:], "0123456789") == ""
 }
 
 // nanp reports a ten-digit North American number: area code and exchange do not start with 0 or 1.

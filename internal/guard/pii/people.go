@@ -55,7 +55,7 @@ func (sc *scan) credentials() {
 		for i < len(s) && s[i] == ' ' {
 			i++
 		}
-		strong := false
+		strong, bare := false, false
 		switch {
 		case i < len(s) && (s[i] == ':' || s[i] == '='):
 			i++
@@ -64,6 +64,8 @@ func (sc *scan) credentials() {
 			i += 3
 		case loose && strings.HasPrefix(sc.lc[i:], "was "):
 			i += 4
+		case loose && typ == Username:
+			bare = true // "user id jdoe42 is locked": taken only if the value looks like a handle, below
 		default:
 			continue
 		}
@@ -78,6 +80,9 @@ func (sc *scan) credentials() {
 			j--
 		}
 		if j-i < 3 || stopword[sc.lc[i:j]] {
+			continue
+		}
+		if bare && !strings.ContainsAny(s[i:j], "0123456789_.") {
 			continue
 		}
 		score := 0.8
@@ -155,7 +160,8 @@ var notName = map[string]bool{
 	"bedrock": true, "claude": true, "chatgpt": true, "gpt": true, "ai": true, "api": true, "sql": true,
 	"js": true, "go": true, "rust": true, "linux": true, "windows": true, "excel": true, "word": true,
 	"i'm": true, "i've": true, "i'd": true, "i'll": true, "that's": true, "there's": true, "we're": true,
-	"you're": true, "let's": true, "here's": true, "what's": true,
+	"you're": true, "let's": true, "here's": true, "what's": true, "following": true, "quick": true,
+	"regarding": true, "re": true, "fyi": true, "update": true, "urgent": true,
 }
 
 // names finds capitalised words after a title or an introduction.

@@ -53,7 +53,7 @@ func (sc *scan) token(i, j int) {
 	if digits == 0 {
 		// Without digits, only all-capital SWIFT codes, plates and the start of a spaced NINO qualify.
 		switch {
-		case n == 2 && uppers == 2, (n == 8 || n == 11) && uppers == n:
+		case n == 2 && uppers == 2, (n == 8 || n == 11 || n == 20) && uppers == n:
 		case n >= 2 && n <= 4 && uppers == n && sc.all&cPlate != 0:
 			sc.plate(i, j, sc.before(i, 5, 48), letters, digits)
 			return
