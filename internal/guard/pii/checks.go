@@ -253,10 +253,32 @@ func isCountry(cc string) bool {
 	return i >= 0 && i%3 == 0
 }
 
-func digit(c byte) bool { return c >= '0' && c <= '9' }
-func upper(c byte) bool { return c >= 'A' && c <= 'Z' }
-func lower(c byte) bool { return c >= 'a' && c <= 'z' }
-func letter(c byte) bool {
-	return upper(c) || lower(c)
-}
-func alnum(c byte) bool { return digit(c) || letter(c) }
+// Character classes, looked up in a table: the scanners test every byte several times.
+const (
+	cDigit = 1 << iota
+	cUpper
+	cLower
+	cHex
+)
+
+var ctype = func() (t [256]uint8) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = cDigit | cHex
+	}
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] = cUpper
+	}
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = cLower
+	}
+	for _, c := range "abcdefABCDEF" {
+		t[c] |= cHex
+	}
+	return t
+}()
+
+func digit(c byte) bool  { return ctype[c]&cDigit != 0 }
+func upper(c byte) bool  { return ctype[c]&cUpper != 0 }
+func lower(c byte) bool  { return ctype[c]&cLower != 0 }
+func letter(c byte) bool { return ctype[c]&(cUpper|cLower) != 0 }
+func alnum(c byte) bool  { return ctype[c]&(cDigit|cUpper|cLower) != 0 }

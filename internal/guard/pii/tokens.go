@@ -18,11 +18,21 @@ func (sc *scan) tokens() {
 			i++
 			continue
 		}
-		j := i
-		for j < len(s) && alnum(s[j]) {
+		j, digits, uppers := i, 0, 0
+		for j < len(s) {
+			t := ctype[s[j]]
+			if t&(cDigit|cUpper|cLower) == 0 {
+				break
+			}
+			if t&cDigit != 0 {
+				digits++
+			} else if t&cUpper != 0 {
+				uppers++
+			}
 			j++
 		}
-		if (i == 0 || !tokenJoiner(s[i-1])) && (j == len(s) || !tokenJoiner(s[j])) {
+		// Most runs are lower-case words, which no type below can be.
+		if (digits > 0 || uppers >= 2) && (i == 0 || !tokenJoiner(s[i-1])) && (j == len(s) || !tokenJoiner(s[j])) {
 			sc.token(i, j)
 		}
 		i = j
@@ -263,7 +273,7 @@ func (sc *scan) nearAccessKey(pos int) bool {
 	return false
 }
 
-func hexByte(c byte) bool { return digit(c) || 'a' <= c|0x20 && c|0x20 <= 'f' }
+func hexByte(c byte) bool { return ctype[c]&cHex != 0 }
 
 // hexAddresses finds MAC addresses (six hex pairs separated by colons or dashes, or Cisco's three dotted groups)
 // and IPv6 addresses.
