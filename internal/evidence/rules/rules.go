@@ -28,6 +28,7 @@ func All() []*evidence.Rule {
 	out = append(out, guardrailRules()...)
 	out = append(out, awsRules()...)
 	out = append(out, monitorRules()...)
+	out = append(out, gatewayRules()...)
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
 }

@@ -1,6 +1,6 @@
 // Package walensconfig reads walens' own configuration files as evidence: the schedules of walens monitor serve
-// (drift checks, model-quality checks, alerts and retraining triggers) are exactly what the ML lens asks a team to
-// have in place. The inference gateway's configuration will be read here too when it exists.
+// (drift checks, model-quality checks, alerts and retraining triggers) and the inference gateway's routes, keys,
+// guardrails and audit log are exactly the controls the ML and GenAI lenses ask a team to have in place.
 package walensconfig
 
 import (
@@ -18,8 +18,19 @@ import (
 	"github.com/walens/walens/internal/yamldoc"
 )
 
-// ScheduleType is the resource type of a walens monitor schedule.
-const ScheduleType = "walens_monitor_schedule"
+// Resource types produced from walens' configuration files.
+const (
+	// ScheduleType is a schedule of walens monitor serve.
+	ScheduleType = "walens_monitor_schedule"
+	// GatewayType is a whole walens gateway configuration (audit, capture, Redis, ...).
+	GatewayType = "walens_gateway"
+	// GatewayModelType is one model alias (route) of a gateway.
+	GatewayModelType = "walens_gateway_model"
+	// GatewayKeyType is one virtual API key of a gateway.
+	GatewayKeyType = "walens_gateway_key"
+	// GatewayProviderType is one upstream provider of a gateway.
+	GatewayProviderType = "walens_gateway_provider"
+)
 
 // Source is the walens-configuration source of the evidence scanner.
 type Source struct{}
@@ -33,6 +44,8 @@ var (
 	topSchedules = regexp.MustCompile(`(?m)^schedules:\s*$`)
 	cronKey      = regexp.MustCompile(`(?m)^\s*-?\s*cron:`)
 	baselineKey  = regexp.MustCompile(`(?m)^\s*-?\s*baseline:`)
+	// gatewayFormat is the gateway's format line, which its loader requires.
+	gatewayFormat = regexp.MustCompile(`(?m)^format:\s*["']?walens-gateway/v1["']?\s*(#.*)?$`)
 )
 
 // Match implements evidence.Source.
@@ -41,6 +54,9 @@ func (Source) Match(path string, head []byte) bool {
 	case ".yaml", ".yml":
 	default:
 		return false
+	}
+	if gatewayFormat.Match(head) {
+		return true
 	}
 	return topSchedules.Match(head) && cronKey.Match(head) && baselineKey.Match(head) &&
 		!bytes.Contains(head, []byte("AWSTemplateFormatVersion"))
@@ -79,6 +95,10 @@ func load(path string, opts *evidence.Options) *evidence.Loaded {
 		return out
 	}
 	root := convert(path, doc.Root.Content[0], 0)
+	if root.Get("format").Str() == "walens-gateway/v1" {
+		out.Resources = gatewayResources(path, root)
+		return out
+	}
 	for _, s := range root.Get("schedules").Items() {
 		if s.K() != evidence.Object {
 			continue
@@ -135,4 +155,38 @@ func convert(file string, n *yaml.Node, depth int) *evidence.Value {
 		return evidence.NewString(p, n.Value)
 	}
 	return evidence.NewNull(p)
+}
+
+// gatewayResources turns a gateway configuration into resources: the gateway itself, and each provider, model alias
+// and key, so that findings point at the line of the alias or key at fault. Maps keep their order of appearance.
+func gatewayResources(path string, root *evidence.Value) []*evidence.Resource {
+	res := []*evidence.Resource{{
+		Type: GatewayType, Address: "gateway", Unit: path, Source: "walens-config", Pos: root.Pos, Attrs: root,
+	}}
+	named := func(typ, prefix string, m *evidence.Value) {
+		for _, name := range m.Keys() {
+			v := m.Get(name)
+			if v.K() != evidence.Object {
+				continue // the gateway's own loader reports it; there is nothing to check here
+			}
+			res = append(res, &evidence.Resource{
+				Type: typ, Address: prefix + "." + name, Unit: path, Source: "walens-config", Pos: v.Pos, Attrs: v,
+			})
+		}
+	}
+	named(GatewayProviderType, "providers", root.Get("providers"))
+	named(GatewayModelType, "models", root.Get("models"))
+	for i, k := range root.Get("keys").Items() {
+		if k.K() != evidence.Object {
+			continue
+		}
+		id := k.Get("id").Str()
+		if id == "" {
+			id = "[" + strconv.Itoa(i) + "]"
+		}
+		res = append(res, &evidence.Resource{
+			Type: GatewayKeyType, Address: "keys." + id, Unit: path, Source: "walens-config", Pos: k.Pos, Attrs: k,
+		})
+	}
+	return res
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -72,6 +73,7 @@ func TestLoadInvalidYAML(t *testing.T) {
 func FuzzLoad(f *testing.F) {
 	f.Add("schedules:\n  - name: a\n    cron: x\n    baseline: b\n")
 	f.Add("a: &x [*x]\nschedules: *x\n")
+	f.Add("format: walens-gateway/v1\nmodels:\n  chat: {targets: [{model: x}]}\nkeys: [{id: a}, 3, null]\nproviders: [1]\n")
 	f.Fuzz(func(t *testing.T, content string) {
 		path := filepath.Join(t.TempDir(), "m.yaml")
 		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
@@ -84,4 +86,48 @@ func FuzzLoad(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestLoadGateway(t *testing.T) {
+	l := loadFile(t, `format: walens-gateway/v1
+providers:
+  openai: {kind: openai, base_url: "https://api.openai.com/v1", api_key: "${OPENAI_API_KEY}"}
+models:
+  chat:
+    targets: [{provider: openai, model: gpt-4o-mini}]
+keys:
+  - id: team-a
+    rpm: 10
+  - rpm: 5
+`)
+	if len(l.Problems) > 0 {
+		t.Fatal(l.Problems)
+	}
+	var got []string
+	for _, r := range l.Resources {
+		got = append(got, r.Type+" "+r.Address+" "+strconv.Itoa(r.Pos.Line))
+	}
+	want := []string{
+		"walens_gateway gateway 1", "walens_gateway_provider providers.openai 3", "walens_gateway_model models.chat 6",
+		"walens_gateway_key keys.team-a 8", "walens_gateway_key keys.[1] 10",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("resources:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestMatchGateway(t *testing.T) {
+	for _, c := range []struct {
+		head string
+		want bool
+	}{
+		{"format: walens-gateway/v1\n", true},
+		{"# comment\nformat: \"walens-gateway/v1\" # v1\nlisten: :8080\n", true},
+		{"format: walens-gateway/v2\n", false},
+		{"  format: walens-gateway/v1\n", false},
+	} {
+		if got := (Source{}).Match("gateway.yaml", []byte(c.head)); got != c.want {
+			t.Errorf("Match(%q) = %v, want %v", c.head, got, c.want)
+		}
+	}
 }
