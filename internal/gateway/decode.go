@@ -1,0 +1,141 @@
+package gateway
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/walens/walens/internal/provider"
+)
+
+// readBody reads a request body up to limit bytes; a larger body is 413.
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, *apiError) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, &apiError{Status: http.StatusRequestEntityTooLarge, Type: "invalid_request_error", Message: fmt.Sprintf("the request body is larger than %d bytes", limit), Code: "request_too_large"}
+		}
+		return nil, badRequest("", "could not read the request body")
+	}
+	return body, nil
+}
+
+// jsonError turns a decoding error into a 400 that names the field at fault, without echoing the body.
+func jsonError(err error) *apiError {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return badRequest("", fmt.Sprintf("the request body is not valid JSON (at byte %d)", se.Offset))
+	case errors.As(err, &te):
+		field := te.Field
+		if field == "" {
+			return badRequest("", "the request body must be a JSON object")
+		}
+		return badRequest(field, fmt.Sprintf("%s: expected %s but found a JSON %s", field, jsonKind(te.Type.Kind().String()), te.Value))
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return badRequest("", "the request body is truncated JSON")
+	default:
+		msg := err.Error()
+		if len(msg) > 200 {
+			msg = msg[:200]
+		}
+		return badRequest("", "invalid request: "+strings.TrimPrefix(msg, "json: "))
+	}
+}
+
+func jsonKind(k string) string {
+	switch k {
+	case "string":
+		return "a string"
+	case "slice", "array":
+		return "an array"
+	case "struct", "map":
+		return "an object"
+	case "bool":
+		return "a boolean"
+	case "ptr", "interface":
+		return "a value"
+	default:
+		return "a number"
+	}
+}
+
+var roles = map[string]bool{"system": true, "developer": true, "user": true, "assistant": true, "tool": true, "function": true}
+
+// decodeChat decodes and checks a chat-completions request. Every error is a 4xx naming the field.
+func decodeChat(body []byte) (*provider.ChatRequest, *apiError) {
+	if len(body) == 0 {
+		return nil, badRequest("", "the request body is empty; send a JSON chat completion request")
+	}
+	var req provider.ChatRequest
+	if err := json.Unmarshal(body, &req); err != nil {
+		return nil, jsonError(err)
+	}
+	if req.Model == "" {
+		return nil, badRequest("model", "model is required")
+	}
+	if len(req.Messages) == 0 {
+		return nil, badRequest("messages", "messages must hold at least one message")
+	}
+	for i, m := range req.Messages {
+		if !roles[m.Role] {
+			return nil, badRequest(fmt.Sprintf("messages[%d].role", i), fmt.Sprintf("messages[%d].role must be system, developer, user, assistant or tool, not %q", i, truncate(m.Role, 40)))
+		}
+	}
+	if n, ok := req.Limit(); ok && n < 1 {
+		return nil, badRequest("max_tokens", "max_tokens must be at least 1")
+	}
+	if req.N != nil && (*req.N < 1 || *req.N > 16) {
+		return nil, badRequest("n", "n must be between 1 and 16")
+	}
+	if req.StreamOptions != nil && !req.Stream {
+		return nil, badRequest("stream_options", "stream_options is only allowed when stream is true")
+	}
+	for i, t := range req.Tools {
+		if t.Function.Name == "" {
+			return nil, badRequest(fmt.Sprintf("tools[%d].function.name", i), fmt.Sprintf("tools[%d].function.name is required", i))
+		}
+	}
+	return &req, nil
+}
+
+// decodeEmbeddings decodes and checks an embeddings request.
+func decodeEmbeddings(body []byte) (*provider.EmbeddingRequest, *apiError) {
+	if len(body) == 0 {
+		return nil, badRequest("", "the request body is empty; send a JSON embeddings request")
+	}
+	var req provider.EmbeddingRequest
+	if err := json.Unmarshal(body, &req); err != nil {
+		return nil, jsonError(err)
+	}
+	if req.Model == "" {
+		return nil, badRequest("model", "model is required")
+	}
+	if req.Input.Len() == 0 {
+		return nil, badRequest("input", "input must not be empty")
+	}
+	if req.Input.Len() > 2048 {
+		return nil, badRequest("input", "input holds more than 2048 items")
+	}
+	switch req.EncodingFormat {
+	case "", "float", "base64":
+	default:
+		return nil, badRequest("encoding_format", fmt.Sprintf("encoding_format must be float or base64, not %q", truncate(req.EncodingFormat, 40)))
+	}
+	if req.Dimensions != nil && *req.Dimensions < 1 {
+		return nil, badRequest("dimensions", "dimensions must be at least 1")
+	}
+	return &req, nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "..."
+}
