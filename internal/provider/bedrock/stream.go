@@ -110,9 +110,6 @@ func (s *stream) Recv() (*provider.Chunk, error) {
 			return chunk, nil
 		}
 	}
-	if s.closed.Load() && s.err != io.EOF {
-		return nil, errStreamClosed
-	}
 	return nil, s.err
 }
 
@@ -173,7 +170,8 @@ func (s *stream) readError(err error) error {
 	case s.src.err != nil:
 		return transportError(s.ctx, s.src.err)
 	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
-		return malformed(200, "The Bedrock stream was cut off inside a frame.", err)
+		// Not wrapped: a caller testing errors.Is(err, io.EOF) must not take a truncated stream for a finished one.
+		return malformed(200, "The Bedrock stream was cut off inside a frame.", fmt.Errorf("truncated frame: %v", err))
 	}
 	// Anything else comes from the decoder: an unknown header value type and the like.
 	return malformed(200, "The Bedrock stream held a malformed frame.", err)
