@@ -5,11 +5,17 @@
 // control of streams, one tuned connection pool per target and its own retry loop, none of which the SDK client
 // gives without being worked around. The SDK still provides what is hard to get right: the credential chain and
 // its cache, the SigV4 signer and the event-stream frame decoder.
+//
+// New only reads configuration; credentials are fetched (and refreshed through aws.CredentialsCache) on the first
+// request that needs them, so a target whose credentials are missing fails its requests with CodeAuth rather than
+// failing at start-up. To talk to a fake or a mock upstream, set provider.Config.BaseURL to its URL and pass static
+// credentials in Options.Credentials to NewWithOptions; requests are still signed for Config.Region.
 package bedrock
 
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -269,10 +275,11 @@ func (p *Provider) Chat(ctx context.Context, req *provider.ChatRequest) (*provid
 	return fromConverse(&out, modelID, responseID(requestID), p.now().Unix())
 }
 
-// responseID derives the completion ID from Bedrock's request ID so that logs on both sides can be joined.
+// responseID derives the completion ID from Bedrock's request ID so that logs on both sides can be joined. A
+// response without one (a proxy in between) gets a random ID, so that IDs stay unique.
 func responseID(requestID string) string {
 	if requestID == "" {
-		return "chatcmpl-bedrock"
+		return "chatcmpl-" + rand.Text()
 	}
 	return "chatcmpl-" + requestID
 }

@@ -389,7 +389,9 @@ func TestChatTransportErrors(t *testing.T) {
 		}
 	})
 	t.Run("no output message", func(t *testing.T) {
-		f := newFake(t, func(w http.ResponseWriter, r *http.Request, body []byte) { writeJSON(w, 200, `{"stopReason":"end_turn"}`) })
+		f := newFake(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
+			writeJSON(w, 200, `{"stopReason":"end_turn"}`)
+		})
 		p := newTestProvider(t, f, nil)
 		_, err := p.Chat(context.Background(), userRequest(""))
 		if pe := asProviderError(t, err); pe.Code != provider.CodeMalformed {
@@ -400,12 +402,15 @@ func TestChatTransportErrors(t *testing.T) {
 
 func TestSafeSentence(t *testing.T) {
 	tests := map[string]string{
-		"":                                 ".",
-		"Malformed input request. Details": ": Malformed input request.",
+		"":                                  ".",
+		"Malformed input request. Details":  ": Malformed input request.",
 		"temperature: must be <= 1.0\nmore": ": temperature: must be <= 1.0.",
-		"see https://internal/x":           ".",
-		"account 123456789012 is closed":   ".",
-		strings.Repeat("a", 300):           ".",
+		"see https://internal/x":            ".",
+		"account 123456789012 is closed":    ".",
+		"A conversation must alternate between user and assistant roles. Ensure": ": A conversation must alternate between user and assistant roles.",
+		"User: arn:aws:sts::1:assumed-role/x":                                    ".",
+		"key AKIAIOSFODNN7EXAMPLE is bad":                                        ".",
+		strings.Repeat("a", 300):                                                 ".",
 	}
 	for in, want := range tests {
 		if got := safeSentence(in); got != want {

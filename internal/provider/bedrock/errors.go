@@ -152,7 +152,7 @@ func upstreamErr(typ, msg string) error {
 }
 
 // sensitive matches ARNs, account IDs and anything that looks like a key, none of which may reach a client.
-var sensitive = regexp.MustCompile(`arn:|\b\d{12}\b|AKIA|ASIA|(?i)role|https?://`)
+var sensitive = regexp.MustCompile(`arn:|\b\d{12}\b|\b(AKIA|ASIA)[A-Z0-9]{12,}|assumed-role|https?://`)
 
 // safeSentence returns ": " and the first sentence of an upstream validation message when it is short and carries
 // nothing that identifies the gateway's account, else ".".
