@@ -250,8 +250,11 @@ func drain(t testing.TB, s provider.Stream) ([]*provider.Chunk, error) {
 	var chunks []*provider.Chunk
 	for range 10000 {
 		c, err := s.Recv()
-		if errors.Is(err, io.EOF) {
+		if err == io.EOF {
 			return chunks, nil
+		}
+		if errors.Is(err, io.EOF) {
+			t.Errorf("stream failure %v wraps io.EOF: callers would take it for the normal end", err)
 		}
 		if err != nil {
 			return chunks, err

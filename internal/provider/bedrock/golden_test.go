@@ -13,6 +13,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/walens/walens/internal/provider"
+	"github.com/walens/walens/internal/provider/providertest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -131,6 +132,9 @@ func TestStreamGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			chunks, err := drain(t, s)
+			if _, aerr := providertest.Assemble(chunks); aerr != nil {
+				t.Errorf("stream breaks an invariant the gateway relies on: %v", aerr)
+			}
 			g := streamGolden{Chunks: chunks}
 			if err != nil {
 				pe := asProviderError(t, err)

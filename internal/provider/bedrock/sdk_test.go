@@ -3,8 +3,8 @@ package bedrock
 import (
 	"context"
 	"encoding/base64"
-	"errors"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"os"
 	"path/filepath"

@@ -230,3 +230,28 @@ func TestStreamConnectionReset(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// BenchmarkStreamDecode measures decoding and translating a 100-delta ConverseStream from memory.
+func BenchmarkStreamDecode(b *testing.B) {
+	frames := [][]byte{eventFrame(b, "messageStart", `{"role":"assistant"}`)}
+	for range 100 {
+		frames = append(frames, eventFrame(b, "contentBlockDelta", `{"contentBlockIndex":0,"delta":{"text":"token "},"p":"abcdefghijklmnop"}`))
+	}
+	frames = append(frames, eventFrame(b, "contentBlockStop", `{"contentBlockIndex":0}`),
+		eventFrame(b, "messageStop", `{"stopReason":"end_turn"}`),
+		eventFrame(b, "metadata", `{"usage":{"inputTokens":10,"outputTokens":100,"totalTokens":110},"metrics":{"latencyMs":5}}`))
+	data := bytes.Join(frames, nil)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		s := newStream(context.Background(), io.NopCloser(bytes.NewReader(data)), "id", "m", 0, defaultMaxResponseBytes)
+		for {
+			if _, err := s.Recv(); err != nil {
+				if err != io.EOF {
+					b.Fatal(err)
+				}
+				break
+			}
+		}
+	}
+}
