@@ -21,7 +21,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -37,12 +36,6 @@ import (
 
 // signingService is the SigV4 service name of bedrock-runtime (the endpoint prefix differs from it).
 const signingService = "bedrock"
-
-// defaultMaxResponseBytes applies when provider.Config.MaxResponseBytes is zero.
-const defaultMaxResponseBytes = 32 << 20
-
-// maxErrorBodyBytes bounds how much of an error response is read: enough for any AWS error document.
-const maxErrorBodyBytes = 64 << 10
 
 // Options are settings that do not belong in provider.Config, mostly for tests.
 type Options struct {
@@ -126,7 +119,7 @@ func NewWithOptions(ctx context.Context, cfg provider.Config, hc *http.Client, o
 	}
 	maxBytes := cfg.MaxResponseBytes
 	if maxBytes <= 0 {
-		maxBytes = defaultMaxResponseBytes
+		maxBytes = provider.DefaultMaxResponseBytes
 	}
 	now := opts.Now
 	if now == nil {
@@ -210,9 +203,9 @@ func (p *Provider) do(ctx context.Context, u *url.URL, body []byte, accept strin
 	creds, err := p.creds.Retrieve(ctx)
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
-			return nil, transportError(ctx, ctxErr)
+			return nil, provider.TransportError(ctx, upstreamName, ctxErr)
 		}
-		return nil, &provider.Error{Code: provider.CodeAuth, Message: "Could not obtain AWS credentials for Bedrock.", Err: err}
+		return nil, &provider.Error{Code: provider.CodeAuth, Message: "could not obtain AWS credentials for Bedrock", Err: err}
 	}
 	sum := sha256.Sum256(body)
 	if err := p.signer.SignHTTP(ctx, creds, req, hex.EncodeToString(sum[:]), signingService, p.region, p.now()); err != nil {
@@ -221,12 +214,12 @@ func (p *Provider) do(ctx context.Context, u *url.URL, body []byte, accept strin
 
 	resp, err := p.hc.Do(req)
 	if err != nil {
-		return nil, transportError(ctx, err)
+		return nil, provider.TransportError(ctx, upstreamName, err)
 	}
 	if resp.StatusCode/100 != 2 {
 		defer resp.Body.Close()
-		b, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBodyBytes))
-		return nil, httpError(resp, b)
+		b, _ := provider.ReadBody(resp.Body, provider.MaxErrorBodyBytes)
+		return nil, httpError(resp, b, p.now())
 	}
 	return resp, nil
 }
@@ -234,13 +227,12 @@ func (p *Provider) do(ctx context.Context, u *url.URL, body []byte, accept strin
 // readBody reads a whole successful response within the size limit.
 func (p *Provider) readBody(ctx context.Context, resp *http.Response) ([]byte, error) {
 	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, p.maxBytes+1))
-	if err != nil {
-		return nil, transportError(ctx, err)
-	}
-	if int64(len(b)) > p.maxBytes {
-		return nil, &provider.Error{Status: resp.StatusCode, Code: provider.CodeMalformed,
-			Message: "The Bedrock response exceeded the size limit.", Err: fmt.Errorf("body larger than %d bytes", p.maxBytes)}
+	b, err := provider.ReadBody(resp.Body, p.maxBytes)
+	switch {
+	case errors.Is(err, provider.ErrBodyTooLarge):
+		return nil, malformed(resp.StatusCode, "the Bedrock response exceeded the size limit", err)
+	case err != nil:
+		return nil, provider.TransportError(ctx, upstreamName, err)
 	}
 	return b, nil
 }
@@ -270,7 +262,7 @@ func (p *Provider) Chat(ctx context.Context, req *provider.ChatRequest) (*provid
 	}
 	var out converseResponse
 	if err := json.Unmarshal(b, &out); err != nil {
-		return nil, malformed(resp.StatusCode, "The Bedrock response was not valid Converse JSON.", err)
+		return nil, malformed(resp.StatusCode, "the Bedrock response was not valid Converse JSON", err)
 	}
 	return fromConverse(&out, modelID, responseID(requestID), p.now().Unix())
 }

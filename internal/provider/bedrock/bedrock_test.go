@@ -125,7 +125,7 @@ func TestHTTPErrors(t *testing.T) {
 		{"throttling", 429, "ThrottlingException:http://internal.amazon.com/coral/com.amazon.bedrock/", `{"message":"Too many requests, please wait before trying again."}`, provider.CodeRateLimited, 429, true, ""},
 		{"input too long", 400, "ValidationException", `{"message":"Input is too long for requested model."}`, provider.CodeContextLength, 400, true, ""},
 		{"too many input tokens in __type", 400, "", `{"__type":"com.amazon.coral.validate#ValidationException","message":"The model returned the following errors: too many input tokens"}`, provider.CodeContextLength, 400, true, ""},
-		{"validation", 400, "ValidationException", `{"message":"A conversation must start with a user message. Try again with a conversation that starts with a user message."}`, provider.CodeBadRequest, 400, false, "A conversation must start with a user message."},
+		{"validation", 400, "ValidationException", `{"message":"A conversation must start with a user message. Try again with a conversation that starts with a user message."}`, provider.CodeBadRequest, 400, false, "A conversation must start with a user message"},
 		{"validation naming an ARN", 400, "ValidationException", `{"message":"The provided model identifier arn:aws:bedrock:us-east-1:123456789012:x is invalid."}`, provider.CodeBadRequest, 400, false, ""},
 		{"access denied", 403, "AccessDeniedException", `{"Message":"User: arn:aws:sts::123456789012:assumed-role/r/s is not authorized to perform: bedrock:InvokeModel"}`, provider.CodeAuth, 403, false, ""},
 		{"unrecognized client", 403, "UnrecognizedClientException", `{"message":"The security token included in the request is invalid."}`, provider.CodeAuth, 403, false, ""},
@@ -402,15 +402,15 @@ func TestChatTransportErrors(t *testing.T) {
 
 func TestSafeSentence(t *testing.T) {
 	tests := map[string]string{
-		"":                                  ".",
-		"Malformed input request. Details":  ": Malformed input request.",
-		"temperature: must be <= 1.0\nmore": ": temperature: must be <= 1.0.",
-		"see https://internal/x":            ".",
-		"account 123456789012 is closed":    ".",
-		"A conversation must alternate between user and assistant roles. Ensure": ": A conversation must alternate between user and assistant roles.",
-		"User: arn:aws:sts::1:assumed-role/x":                                    ".",
-		"key AKIAIOSFODNN7EXAMPLE is bad":                                        ".",
-		strings.Repeat("a", 300):                                                 ".",
+		"":                                  "",
+		"Malformed input request. Details":  ": Malformed input request",
+		"temperature: must be <= 1.0\nmore": ": temperature: must be <= 1.0",
+		"see https://internal/x":            "",
+		"account 123456789012 is closed":    "",
+		"A conversation must alternate between user and assistant roles. Ensure": ": A conversation must alternate between user and assistant roles",
+		"User: arn:aws:sts::1:assumed-role/x":                                    "",
+		"key AKIAIOSFODNN7EXAMPLE is bad":                                        "",
+		strings.Repeat("a", 300):                                                 "",
 	}
 	for in, want := range tests {
 		if got := safeSentence(in); got != want {

@@ -433,7 +433,7 @@ func toUsage(u *usage) *provider.Usage {
 // fromConverse translates a Converse response into an OpenAI chat completion.
 func fromConverse(r *converseResponse, model, id string, created int64) (*provider.ChatResponse, error) {
 	if r.Output.Message == nil {
-		return nil, malformed(200, "The Bedrock response had no output message.", errors.New("output.message missing"))
+		return nil, malformed(200, "the Bedrock response had no output message", errors.New("output.message missing"))
 	}
 	msg := provider.Message{Role: "assistant"}
 	var text strings.Builder
@@ -446,7 +446,7 @@ func fromConverse(r *converseResponse, model, id string, created int64) (*provid
 			}
 			var compact bytes.Buffer
 			if err := json.Compact(&compact, input); err != nil {
-				return nil, malformed(200, "The Bedrock response had an invalid tool input.", err)
+				return nil, malformed(200, "the Bedrock response had an invalid tool input", err)
 			}
 			msg.ToolCalls = append(msg.ToolCalls, provider.ToolCall{
 				ID: b.ToolUse.ToolUseID, Type: "function",

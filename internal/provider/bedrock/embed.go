@@ -130,7 +130,7 @@ loop:
 			var r titanResponse
 			if err == nil {
 				if jerr := json.Unmarshal(b, &r); jerr != nil || len(r.Embedding) == 0 {
-					err = malformed(200, "The Bedrock embedding response was not valid Titan JSON.", fmt.Errorf("decode titan response: %v", jerr))
+					err = malformed(200, "the Bedrock embedding response was not valid Titan JSON", fmt.Errorf("decode titan response: %v", jerr))
 				}
 			}
 			if err != nil {
@@ -145,7 +145,7 @@ loop:
 		return nil, 0, firstErr
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, 0, transportError(ctx, err)
+		return nil, 0, provider.TransportError(ctx, upstreamName, err)
 	}
 	total := 0
 	for _, c := range counts {
@@ -202,11 +202,11 @@ func (p *Provider) embedCohere(ctx context.Context, modelID string, req *provide
 		}
 		var r cohereResponse
 		if err := json.Unmarshal(b, &r); err != nil {
-			return nil, 0, malformed(200, "The Bedrock embedding response was not valid Cohere JSON.", err)
+			return nil, 0, malformed(200, "the Bedrock embedding response was not valid Cohere JSON", err)
 		}
 		got, err := r.floats()
 		if err != nil || len(got) != len(batch) {
-			return nil, 0, malformed(200, "The Bedrock embedding response did not hold one vector per input.",
+			return nil, 0, malformed(200, "the Bedrock embedding response did not hold one vector per input",
 				fmt.Errorf("got %d vectors for %d texts (%v)", len(got), len(batch), err))
 		}
 		vecs = append(vecs, got...)

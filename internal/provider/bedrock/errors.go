@@ -1,14 +1,11 @@
 package bedrock
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -47,7 +44,7 @@ func errorType(s string) string {
 }
 
 // httpError classifies a non-2xx response.
-func httpError(resp *http.Response, body []byte) *provider.Error {
+func httpError(resp *http.Response, body []byte, now time.Time) *provider.Error {
 	var ae awsError
 	_ = json.Unmarshal(body, &ae)
 	typ := errorType(resp.Header.Get("X-Amzn-Errortype"))
@@ -55,7 +52,7 @@ func httpError(resp *http.Response, body []byte) *provider.Error {
 		typ = errorType(ae.Type)
 	}
 	e := classify(resp.StatusCode, typ, ae.text())
-	e.RetryAfter = retryAfter(resp.Header.Get("Retry-After"))
+	e.RetryAfter = provider.RetryAfterHeader(resp.Header, now)
 	return e
 }
 
@@ -115,28 +112,28 @@ func classify(status int, typ, msg string) *provider.Error {
 	e := &provider.Error{Status: status, Err: upstreamErr(typ, msg)}
 	switch {
 	case typ == "ThrottlingException" || status == http.StatusTooManyRequests && typ != "ModelNotReadyException":
-		e.Code, e.Message = provider.CodeRateLimited, "Bedrock is throttling requests."
+		e.Code, e.Message = provider.CodeRateLimited, "the upstream rate limit was reached"
 	case typ == "ModelTimeoutException":
-		e.Code, e.Message = provider.CodeTimeout, "The Bedrock model timed out."
+		e.Code, e.Message = provider.CodeTimeout, "the upstream model timed out"
 	case typ == "ValidationException" && isContextLength(msg):
-		e.Code, e.Message = provider.CodeContextLength, "The input is longer than the model's context window."
+		e.Code, e.Message = provider.CodeContextLength, "the request exceeds the model's context window"
 	case typ == "AccessDeniedException" || typ == "UnrecognizedClientException" || typ == "ExpiredTokenException" ||
 		typ == "InvalidSignatureException" || typ == "IncompleteSignatureException" || typ == "MissingAuthenticationTokenException" ||
 		status == http.StatusUnauthorized || status == http.StatusForbidden:
-		e.Code, e.Message = provider.CodeAuth, "Bedrock refused the gateway's AWS credentials."
+		e.Code, e.Message = provider.CodeAuth, "the upstream rejected the gateway's credentials"
 	case typ == "ModelNotReadyException" || typ == "ServiceUnavailableException" || typ == "InternalServerException" ||
 		typ == "ModelStreamErrorException" || typ == "ModelErrorException" || status >= 500:
-		e.Code, e.Message = provider.CodeUpstream, "Bedrock failed to serve the request."
+		e.Code, e.Message = provider.CodeUpstream, "the upstream failed to serve the request"
 		if e.Status < 500 && e.Status != http.StatusTooManyRequests {
 			// The router retries 5xx; these are all faults of the service or the model, whatever status AWS uses.
 			e.Status = http.StatusServiceUnavailable
 		}
 	case typ == "ResourceNotFoundException" || status == http.StatusNotFound:
-		e.Code, e.Message = provider.CodeBadRequest, "Bedrock does not know the requested model in this region."
+		e.Code, e.Message = provider.CodeBadRequest, "the upstream does not know the model in this region"
 	case typ == "ValidationException" || status/100 == 4:
-		e.Code, e.Message = provider.CodeBadRequest, "Bedrock rejected the request as invalid"+safeSentence(msg)
+		e.Code, e.Message = provider.CodeBadRequest, "the upstream rejected the request as invalid"+safeSentence(msg)
 	default:
-		e.Code, e.Message = provider.CodeUpstream, "Bedrock returned an unexpected error."
+		e.Code, e.Message = provider.CodeUpstream, "the upstream returned an unexpected error"
 	}
 	return e
 }
@@ -155,7 +152,7 @@ func upstreamErr(typ, msg string) error {
 var sensitive = regexp.MustCompile(`arn:|\b\d{12}\b|\b(AKIA|ASIA)[A-Z0-9]{12,}|assumed-role|https?://`)
 
 // safeSentence returns ": " and the first sentence of an upstream validation message when it is short and carries
-// nothing that identifies the gateway's account, else ".".
+// nothing that identifies the gateway's account, else "".
 func safeSentence(msg string) string {
 	msg = strings.TrimSpace(msg)
 	if i := strings.IndexAny(msg, "\n"); i >= 0 {
@@ -166,39 +163,13 @@ func safeSentence(msg string) string {
 	}
 	msg = strings.TrimSuffix(msg, ".")
 	if msg == "" || len(msg) > 200 || sensitive.MatchString(msg) {
-		return "."
+		return ""
 	}
-	return ": " + msg + "."
+	return ": " + msg
 }
 
-// retryAfter parses a Retry-After header given in seconds or as an HTTP date.
-func retryAfter(v string) time.Duration {
-	if v == "" {
-		return 0
-	}
-	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
-		return time.Duration(s) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		if d := time.Until(t); d > 0 {
-			return d
-		}
-	}
-	return 0
-}
-
-// transportError classifies a failure to get or read a response. A cancelled context is returned as is (wrapped)
-// because the router must not retry for a client that has gone away.
-func transportError(ctx context.Context, err error) error {
-	if errors.Is(err, context.Canceled) || errors.Is(ctx.Err(), context.Canceled) {
-		return fmt.Errorf("bedrock: %w", context.Canceled)
-	}
-	var ne net.Error
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout() {
-		return &provider.Error{Code: provider.CodeTimeout, Message: "Bedrock did not answer in time.", Err: err}
-	}
-	return &provider.Error{Code: provider.CodeConnection, Message: "Could not reach Bedrock.", Err: err}
-}
+// upstreamName names Bedrock in transport error messages.
+const upstreamName = "Bedrock"
 
 func badRequest(format string, args ...any) *provider.Error {
 	msg := fmt.Sprintf(format, args...)

@@ -45,7 +45,7 @@ func (p *Provider) ChatStream(ctx context.Context, req *provider.ChatRequest) (p
 	}
 	if ct := resp.Header.Get("Content-Type"); strings.HasPrefix(ct, "application/json") {
 		resp.Body.Close()
-		return nil, malformed(resp.StatusCode, "Bedrock answered a stream request without an event stream.", fmt.Errorf("content type %q", ct))
+		return nil, malformed(resp.StatusCode, "the upstream answered a stream request without an event stream", fmt.Errorf("content type %q", ct))
 	}
 	return newStream(ctx, resp.Body, responseID(resp.Header.Get("X-Amzn-Requestid")), modelID, p.now().Unix(), p.maxBytes), nil
 }
@@ -131,7 +131,7 @@ func (s *stream) next() (eventstream.Message, error) {
 			if s.stopped || s.sawMetadata {
 				return eventstream.Message{}, io.EOF
 			}
-			return eventstream.Message{}, malformed(200, "The Bedrock stream ended before the message was complete.", errors.New("no messageStop event"))
+			return eventstream.Message{}, malformed(200, "the Bedrock stream ended before the message was complete", errors.New("no messageStop event"))
 		}
 		return eventstream.Message{}, s.readError(err)
 	}
@@ -139,10 +139,10 @@ func (s *stream) next() (eventstream.Message, error) {
 	headers := binary.BigEndian.Uint32(prelude[4:8])
 	switch {
 	case total < frameMinLen || headers > total-frameMinLen:
-		return eventstream.Message{}, malformed(200, "The Bedrock stream held a malformed frame.",
+		return eventstream.Message{}, malformed(200, "the Bedrock stream held a malformed frame",
 			fmt.Errorf("frame length %d with headers length %d", total, headers))
 	case int64(total) > s.maxFrame:
-		return eventstream.Message{}, malformed(200, "A Bedrock stream frame exceeded the size limit.",
+		return eventstream.Message{}, malformed(200, "a Bedrock stream frame exceeded the size limit",
 			fmt.Errorf("frame of %d bytes, limit %d", total, s.maxFrame))
 	}
 	msg, err := s.dec.Decode(io.LimitReader(s.r, int64(total)), s.payload[:0])
@@ -158,23 +158,23 @@ func (s *stream) readError(err error) error {
 		return errStreamClosed
 	}
 	if s.ctx.Err() != nil {
-		return transportError(s.ctx, s.ctx.Err())
+		return provider.TransportError(s.ctx, upstreamName, s.ctx.Err())
 	}
 	var cs eventstream.ChecksumError
 	var le eventstream.LengthError
 	switch {
 	case errors.As(err, &cs):
-		return malformed(200, "The Bedrock stream held a frame with a bad checksum.", err)
+		return malformed(200, "the Bedrock stream held a frame with a bad checksum", err)
 	case errors.As(err, &le):
-		return malformed(200, "The Bedrock stream held a malformed frame.", err)
+		return malformed(200, "the Bedrock stream held a malformed frame", err)
 	case s.src.err != nil:
-		return transportError(s.ctx, s.src.err)
+		return provider.TransportError(s.ctx, upstreamName, s.src.err)
 	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
 		// Not wrapped: a caller testing errors.Is(err, io.EOF) must not take a truncated stream for a finished one.
-		return malformed(200, "The Bedrock stream was cut off inside a frame.", fmt.Errorf("truncated frame: %v", err))
+		return malformed(200, "the Bedrock stream was cut off inside a frame", fmt.Errorf("truncated frame: %v", err))
 	}
 	// Anything else comes from the decoder: an unknown header value type and the like.
-	return malformed(200, "The Bedrock stream held a malformed frame.", err)
+	return malformed(200, "the Bedrock stream held a malformed frame", err)
 }
 
 // bodyReader remembers the last error of the body other than io.EOF, so that a broken connection can be told
@@ -250,7 +250,7 @@ func (s *stream) handle(m eventstream.Message) (*provider.Chunk, error) {
 	}
 
 	bad := func(err error) error {
-		return malformed(200, "The Bedrock stream held an event that is not valid JSON.", err)
+		return malformed(200, "the Bedrock stream held an event that is not valid JSON", err)
 	}
 	switch headerString(m, ":event-type") {
 	case "messageStart":
@@ -284,7 +284,7 @@ func (s *stream) handle(m eventstream.Message) (*provider.Chunk, error) {
 		case ev.Delta.ToolUse != nil:
 			idx, ok := s.toolIndex[ev.ContentBlockIndex]
 			if !ok {
-				return nil, malformed(200, "The Bedrock stream sent tool input outside a tool block.",
+				return nil, malformed(200, "the Bedrock stream sent tool input outside a tool block",
 					fmt.Errorf("toolUse delta for content block %d without contentBlockStart", ev.ContentBlockIndex))
 			}
 			return s.chunk(provider.Delta{ToolCalls: []provider.ToolCall{{

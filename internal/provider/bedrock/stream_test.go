@@ -244,7 +244,7 @@ func BenchmarkStreamDecode(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {
-		s := newStream(context.Background(), io.NopCloser(bytes.NewReader(data)), "id", "m", 0, defaultMaxResponseBytes)
+		s := newStream(context.Background(), io.NopCloser(bytes.NewReader(data)), "id", "m", 0, provider.DefaultMaxResponseBytes)
 		for {
 			if _, err := s.Recv(); err != nil {
 				if err != io.EOF {
