@@ -224,13 +224,9 @@ func plainText(c provider.Content, i int) (string, error) {
 	return b.String(), nil
 }
 
-// resultContent sends a tool result that is a JSON object as a json block, which models given structured results
-// handle better, and anything else as text.
+// resultContent sends a tool result as text, JSON results included: every model behind Converse accepts text
+// results, while json blocks are not accepted by all of them, and the model reads the same JSON either way.
 func resultContent(text string) toolResultContent {
-	t := strings.TrimSpace(text)
-	if strings.HasPrefix(t, "{") && json.Valid([]byte(t)) {
-		return toolResultContent{JSON: json.RawMessage(t)}
-	}
 	return toolResultContent{Text: &text}
 }
 

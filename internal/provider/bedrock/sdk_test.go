@@ -71,7 +71,7 @@ func TestConverseRequestMatchesSDK(t *testing.T) {
 			}},
 			{Role: types.ConversationRoleUser, Content: []types.ContentBlock{
 				&types.ContentBlockMemberToolResult{Value: types.ToolResultBlock{ToolUseId: aws.String("t1"), Content: []types.ToolResultContentBlock{
-					&types.ToolResultContentBlockMemberJson{Value: document.NewLazyDocument(map[string]any{"temp_c": 12})},
+					&types.ToolResultContentBlockMemberText{Value: `{"temp_c":12}`},
 				}}},
 				&types.ContentBlockMemberToolResult{Value: types.ToolResultBlock{ToolUseId: aws.String("t2"), Content: []types.ToolResultContentBlock{
 					&types.ToolResultContentBlockMemberText{Value: "sunny"},
