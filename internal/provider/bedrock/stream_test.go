@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -207,13 +209,23 @@ func TestStreamCloseUnblocksRecv(t *testing.T) {
 	}
 }
 
+// TestStreamConnectionReset cuts the connection after the first frame, without the end of the chunked body, the
+// way a dying load balancer would.
 func TestStreamConnectionReset(t *testing.T) {
 	first := eventFrame(t, "messageStart", `{"role":"assistant"}`)
 	f := newFake(t, func(w http.ResponseWriter, r *http.Request, body []byte) {
-		writeFrames(w, [][]byte{first})
-		conn, _, err := http.NewResponseController(w).Hijack()
-		if err == nil {
-			conn.Close()
+		conn, buf, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		defer conn.Close()
+		fmt.Fprintf(buf, "HTTP/1.1 200 OK\r\nContent-Type: application/vnd.amazon.eventstream\r\nTransfer-Encoding: chunked\r\n\r\n%x\r\n", len(first))
+		buf.Write(first)
+		buf.WriteString("\r\n")
+		buf.Flush()
+		if tc, ok := conn.(*net.TCPConn); ok {
+			_ = tc.SetLinger(0) // close with a reset rather than a FIN
 		}
 	})
 	p := newTestProvider(t, f, nil)
@@ -225,8 +237,7 @@ func TestStreamConnectionReset(t *testing.T) {
 	if len(chunks) != 1 {
 		t.Errorf("got %d chunks", len(chunks))
 	}
-	pe := asProviderError(t, err)
-	if (pe.Code != provider.CodeConnection && pe.Code != provider.CodeMalformed) || !provider.Retryable(err) {
+	if pe := asProviderError(t, err); pe.Code != provider.CodeConnection || !provider.Retryable(err) {
 		t.Fatalf("got %v", err)
 	}
 }
