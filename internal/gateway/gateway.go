@@ -318,3 +318,11 @@ func sleep(ctx context.Context, d time.Duration) error {
 		return nil
 	}
 }
+
+// Check compiles a configuration the way the gateway would, guardrail policies included, without building
+// providers or contacting upstreams.
+func Check(cfg *config.Config) error {
+	g := &Gateway{opts: Options{NewProvider: func(provider.Config, *http.Client) (provider.Provider, error) { return nil, nil }, Logger: slog.New(slog.DiscardHandler), Now: time.Now}, log: slog.New(slog.DiscardHandler), targets: map[string]*targetHealth{}}
+	_, err := g.build(cfg)
+	return err
+}
