@@ -16,6 +16,10 @@ import (
 // DefaultMaxEventBytes bounds one event when NewReader is given no limit.
 const DefaultMaxEventBytes = 1 << 20
 
+// readBufferSize is small on purpose: the gateway holds one reader per concurrent stream, and completion events are
+// a few hundred bytes. Longer lines are assembled across reads.
+const readBufferSize = 4 << 10
+
 // ErrEventTooLarge is returned (wrapped) when one event, counting all its lines, exceeds the reader's limit. The
 // reader is unusable afterwards: the stream cannot be resynchronised without reading the rest of the event.
 var ErrEventTooLarge = errors.New("sse: event exceeds the size limit")
@@ -59,7 +63,7 @@ func NewReader(r io.Reader, maxEventBytes int) *Reader {
 	if maxEventBytes <= 0 {
 		maxEventBytes = DefaultMaxEventBytes
 	}
-	return &Reader{br: bufio.NewReaderSize(r, 32<<10), max: maxEventBytes}
+	return &Reader{br: bufio.NewReaderSize(r, readBufferSize), max: maxEventBytes}
 }
 
 // Next returns the next event. It returns io.EOF when the stream ends cleanly between events, an error wrapping

@@ -563,3 +563,23 @@ func FuzzStream(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkStream(b *testing.B) {
+	in, err := os.ReadFile("testdata/stream/tool_calls.sse")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(in)))
+	b.ReportAllocs()
+	for b.Loop() {
+		s := &stream{ctx: context.Background(), body: io.NopCloser(bytes.NewReader(in)), rd: sse.NewReader(bytes.NewReader(in), 1<<20)}
+		for {
+			if _, err := s.Recv(); err != nil {
+				if err != io.EOF {
+					b.Fatal(err)
+				}
+				break
+			}
+		}
+	}
+}

@@ -115,6 +115,20 @@ func (p *Provider) ChatStream(ctx context.Context, req *provider.ChatRequest) (p
 	if err != nil {
 		return nil, err
 	}
+	if isJSON(resp.Header.Get("Content-Type")) {
+		// Some servers answer a stream request that fails late with a JSON error body and a 200.
+		defer resp.Body.Close()
+		var out struct {
+			Error json.RawMessage `json:"error"`
+		}
+		if err := p.decode(ctx, resp, &out); err != nil {
+			return nil, err
+		}
+		if len(out.Error) > 0 && string(out.Error) != "null" {
+			return nil, bodyError(http.StatusBadGateway, out.Error)
+		}
+		return nil, malformed(resp.StatusCode, errors.New("a JSON body where an event stream was expected"))
+	}
 	return newStream(ctx, resp.Body, int(min(p.maxBytes, 1<<30))), nil
 }
 
@@ -190,6 +204,11 @@ func (p *Provider) decode(ctx context.Context, resp *http.Response, v any) error
 		return malformed(resp.StatusCode, err)
 	}
 	return nil
+}
+
+func isJSON(contentType string) bool {
+	mt, _, _ := strings.Cut(contentType, ";")
+	return strings.EqualFold(strings.TrimSpace(mt), "application/json")
 }
 
 func malformed(status int, err error) *provider.Error {

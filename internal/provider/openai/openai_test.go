@@ -1,6 +1,7 @@
 package openai
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -547,5 +548,70 @@ func TestAPIKeyNotInErrors(t *testing.T) {
 	_, err := New(provider.Config{BaseURL: "::bad", APIKey: "sk-secret"}, nil)
 	if err == nil || strings.Contains(err.Error(), "sk-secret") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestStreamJSONBodyWith200(t *testing.T) {
+	for body, code := range map[string]string{
+		`{"error":{"message":"Rate limit reached","type":"rate_limit_exceeded"}}`: provider.CodeRateLimited,
+		`{"id":"x"}`: provider.CodeMalformed,
+	} {
+		u := newUpstream(t, func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/json; charset=utf-8")
+			_, _ = io.WriteString(w, body)
+		})
+		_, err := u.provider(t).ChatStream(context.Background(), &provider.ChatRequest{})
+		assertCode(t, err, code)
+	}
+}
+
+// FuzzStream feeds arbitrary bytes to the stream as an upstream body: it must never panic, failures must be
+// classified, and a stream that ends at [DONE] yields only chat.completion.chunk values as they were sent.
+func FuzzStream(f *testing.F) {
+	files, _ := filepath.Glob("testdata/stream/*.sse")
+	for _, file := range files {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		chunks, err := providertest.Collect(newStream(context.Background(), io.NopCloser(bytes.NewReader(in)), 4096))
+		if err != nil {
+			var pe *provider.Error
+			if !errors.As(err, &pe) || pe.Message == "" || pe.Code == "" {
+				t.Fatalf("error %v is not a classified *provider.Error", err)
+			}
+			return
+		}
+		if !bytes.Contains(in, []byte("[DONE]")) {
+			t.Fatal("a stream without [DONE] ended cleanly")
+		}
+		for _, c := range chunks {
+			if c == nil {
+				t.Fatal("nil chunk")
+			}
+		}
+	})
+}
+
+func BenchmarkStream(b *testing.B) {
+	in, err := os.ReadFile("testdata/stream/text.sse")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(in)))
+	b.ReportAllocs()
+	for b.Loop() {
+		s := newStream(context.Background(), io.NopCloser(bytes.NewReader(in)), 1<<20)
+		for {
+			if _, err := s.Recv(); err != nil {
+				if err != io.EOF {
+					b.Fatal(err)
+				}
+				break
+			}
+		}
 	}
 }

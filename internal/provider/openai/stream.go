@@ -76,7 +76,8 @@ func (s *stream) next() (*provider.Chunk, error) {
 		if len(c.Error) > 0 && string(c.Error) != "null" {
 			return nil, bodyError(500, c.Error)
 		}
-		if ev.Type == "error" {
+		if ev.Type == "error" || c.Object == "error" {
+			// vLLM writes its error fields at the top level of the event.
 			return nil, bodyError(500, data)
 		}
 		chunk := c.Chunk
