@@ -364,7 +364,10 @@ func TestErrorMapping(t *testing.T) {
 			})
 			p := u.provider(t)
 			for _, call := range []func() error{
-				func() error { _, err := p.Chat(context.Background(), &provider.ChatRequest{Messages: userMessage("x")}); return err },
+				func() error {
+					_, err := p.Chat(context.Background(), &provider.ChatRequest{Messages: userMessage("x")})
+					return err
+				},
 				func() error {
 					_, err := p.ChatStream(context.Background(), &provider.ChatRequest{Messages: userMessage("x")})
 					return err
