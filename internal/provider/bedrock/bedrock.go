@@ -102,7 +102,7 @@ func NewWithOptions(ctx context.Context, cfg provider.Config, hc *http.Client, o
 
 	base := cfg.BaseURL
 	if base == "" {
-		base = "https://bedrock-runtime." + region + ".amazonaws.com"
+		base = defaultEndpoint(region)
 	}
 	u, err := url.Parse(base)
 	if err != nil {
@@ -140,6 +140,16 @@ func NewWithOptions(ctx context.Context, cfg provider.Config, hc *http.Client, o
 		signer:   v4.NewSigner(),
 		now:      now,
 	}, nil
+}
+
+// defaultEndpoint is the public bedrock-runtime endpoint of a region; the China regions live under their own
+// domain. FIPS and PrivateLink endpoints are configured through BaseURL.
+func defaultEndpoint(region string) string {
+	domain := "amazonaws.com"
+	if strings.HasPrefix(region, "cn-") {
+		domain = "amazonaws.com.cn"
+	}
+	return "https://bedrock-runtime." + region + "." + domain
 }
 
 // Region is the AWS region requests are signed for.

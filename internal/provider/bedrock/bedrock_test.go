@@ -335,9 +335,15 @@ func TestNewValidation(t *testing.T) {
 			t.Errorf("%s: err = %v, want %q", tt.name, err, tt.want)
 		}
 	}
-	p, err := NewWithOptions(context.Background(), provider.Config{Region: "ap-southeast-2"}, nil, static)
-	if err != nil || p.base.Host != "bedrock-runtime.ap-southeast-2.amazonaws.com" {
-		t.Errorf("default endpoint: %v %v", p, err)
+	for region, host := range map[string]string{
+		"ap-southeast-2": "bedrock-runtime.ap-southeast-2.amazonaws.com",
+		"us-gov-west-1":  "bedrock-runtime.us-gov-west-1.amazonaws.com",
+		"cn-north-1":     "bedrock-runtime.cn-north-1.amazonaws.com.cn",
+	} {
+		p, err := NewWithOptions(context.Background(), provider.Config{Region: region}, nil, static)
+		if err != nil || p.base.Scheme != "https" || p.base.Host != host {
+			t.Errorf("default endpoint of %s: %v %v", region, p.base, err)
+		}
 	}
 }
 
