@@ -341,8 +341,11 @@ func TestNewValidation(t *testing.T) {
 		"cn-north-1":     "bedrock-runtime.cn-north-1.amazonaws.com.cn",
 	} {
 		p, err := NewWithOptions(context.Background(), provider.Config{Region: region}, nil, static)
-		if err != nil || p.base.Scheme != "https" || p.base.Host != host {
-			t.Errorf("default endpoint of %s: %v %v", region, p.base, err)
+		if err != nil {
+			t.Fatalf("%s: %v", region, err)
+		}
+		if p.base.Scheme != "https" || p.base.Host != host {
+			t.Errorf("default endpoint of %s: %v", region, p.base)
 		}
 	}
 }
