@@ -125,6 +125,9 @@ type translator struct {
 	// tools maps a content block index to the tool call index the client sees (tool calls are numbered apart from
 	// text blocks, from zero).
 	tools map[int]int
+	// blocks records every content block index started, so that deltas of blocks the provider does not translate
+	// (thinking, server tools) are skipped while a delta for a block never started is refused.
+	blocks map[int]bool
 }
 
 func malformedEvent(format string, args ...any) *provider.Error {
@@ -169,6 +172,13 @@ func (t *translator) event(name string, data []byte) (*provider.Chunk, bool, err
 		if ev.Index == nil || ev.ContentBlock == nil {
 			return nil, false, malformedEvent("content_block_start without index or content_block")
 		}
+		if t.blocks[*ev.Index] {
+			return nil, false, malformedEvent("content block %d started twice", *ev.Index)
+		}
+		if t.blocks == nil {
+			t.blocks = map[int]bool{}
+		}
+		t.blocks[*ev.Index] = true
 		switch b := ev.ContentBlock; b.Type {
 		case "text":
 			if b.Text != "" {
@@ -177,9 +187,6 @@ func (t *translator) event(name string, data []byte) (*provider.Chunk, bool, err
 		case "tool_use":
 			if b.ID == "" || b.Name == "" {
 				return nil, false, malformedEvent("tool_use block without id or name")
-			}
-			if _, dup := t.tools[*ev.Index]; dup {
-				return nil, false, malformedEvent("content block %d started twice", *ev.Index)
 			}
 			if t.tools == nil {
 				t.tools = map[int]int{}
@@ -194,6 +201,9 @@ func (t *translator) event(name string, data []byte) (*provider.Chunk, bool, err
 		if ev.Index == nil || ev.Delta == nil {
 			return nil, false, malformedEvent("content_block_delta without index or delta")
 		}
+		if !t.blocks[*ev.Index] {
+			return nil, false, malformedEvent("content_block_delta for block %d, which was never started", *ev.Index)
+		}
 		switch d := ev.Delta; d.Type {
 		case "text_delta":
 			if d.Text == "" {
@@ -202,10 +212,8 @@ func (t *translator) event(name string, data []byte) (*provider.Chunk, bool, err
 			return t.chunk(provider.Delta{Content: &d.Text}, nil), false, nil
 		case "input_json_delta":
 			n, ok := t.tools[*ev.Index]
-			if !ok {
-				return nil, false, malformedEvent("input_json_delta for block %d, which is not a tool_use block", *ev.Index)
-			}
-			if d.PartialJSON == "" {
+			if !ok || d.PartialJSON == "" {
+				// The input of a server tool the provider does not translate, or an empty fragment.
 				return nil, false, nil
 			}
 			return t.chunk(provider.Delta{ToolCalls: []provider.ToolCall{{Index: &n,

@@ -99,6 +99,9 @@ func (p *Provider) Chat(ctx context.Context, req *provider.ChatRequest) (*provid
 	if len(out.Choices) == 0 {
 		return nil, malformed(resp.StatusCode, errors.New("chat completion without choices"))
 	}
+	if out.Object == "" {
+		out.Object = "chat.completion"
+	}
 	return &out.ChatResponse, nil
 }
 

@@ -81,6 +81,14 @@ func (s *stream) next() (*provider.Chunk, error) {
 			return nil, bodyError(500, data)
 		}
 		chunk := c.Chunk
+		// Normalise what compatible servers vary on, so that the gateway forwards one shape: vLLM sends a null
+		// choices on the usage chunk, and some servers omit object.
+		if chunk.Choices == nil {
+			chunk.Choices = []provider.ChunkChoice{}
+		}
+		if chunk.Object == "" {
+			chunk.Object = "chat.completion.chunk"
+		}
 		return &chunk, nil
 	}
 }
