@@ -1,0 +1,173 @@
+package gateway
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/walens/walens/internal/provider"
+)
+
+type running struct {
+	addr     string
+	reload   chan struct{}
+	reloaded chan error
+	done     chan error
+	cancel   context.CancelFunc
+	client   *http.Client
+}
+
+func startRun(t *testing.T, path string, factory ProviderFactory) *running {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	r := &running{reload: make(chan struct{}), reloaded: make(chan error, 1), done: make(chan error, 1), cancel: cancel,
+		client: &http.Client{Transport: &http.Transport{}}}
+	listening := make(chan string, 1)
+	go func() {
+		r.done <- Run(ctx, path, RunOptions{
+			Lookup: func(string) (string, bool) { return "", false }, Reload: r.reload, NewProvider: factory,
+			Listening: func(a string) { listening <- a }, Reloaded: func(err error) { r.reloaded <- err },
+		})
+	}()
+	select {
+	case r.addr = <-listening:
+	case err := <-r.done:
+		t.Fatalf("Run: %v", err)
+	}
+	t.Cleanup(func() {
+		cancel()
+		<-r.done
+		r.client.CloseIdleConnections()
+	})
+	return r
+}
+
+func (r *running) get(t *testing.T, path, key string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", "http://"+r.addr+path, nil)
+	req.Header.Set("Authorization", "Bearer "+key)
+	resp, err := r.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func writeConfig(t *testing.T, path, extra string) {
+	t.Helper()
+	cfg := strings.Replace(baseConfig(extra), "format: walens-gateway/v1\n", "format: walens-gateway/v1\nlisten: 127.0.0.1:0\nserver: {shutdown_timeout: 30s}\n", 1)
+	if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func fakeFactory(ups map[string]*fakeUpstream) ProviderFactory {
+	var mu sync.Mutex
+	return func(pc provider.Config, _ *http.Client) (provider.Provider, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if f, ok := ups[pc.Model]; ok {
+			return f, nil
+		}
+		f := &fakeUpstream{}
+		ups[pc.Model] = f
+		return f, nil
+	}
+}
+
+func TestReload(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "gateway.yaml")
+	writeConfig(t, path, "")
+	r := startRun(t, path, fakeFactory(map[string]*fakeUpstream{}))
+	if _, body := r.get(t, "/v1/models", keyA); strings.Contains(body, "extra") {
+		t.Fatal("extra alias before reload")
+	}
+	writeConfig(t, path, "  extra:\n    targets: [{provider: up1, model: mx}]\n")
+	r.reload <- struct{}{}
+	if err := <-r.reloaded; err != nil {
+		t.Fatalf("reload: %v", err)
+	}
+	if _, body := r.get(t, "/v1/models", keyA); !strings.Contains(body, `"extra"`) {
+		t.Fatalf("extra alias missing after reload: %s", body)
+	}
+	// A broken file is refused and the running configuration kept.
+	if err := os.WriteFile(path, []byte("format: walens-gateway/v1\nmodels: {}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r.reload <- struct{}{}
+	if err := <-r.reloaded; err == nil {
+		t.Fatal("a bad configuration was accepted")
+	}
+	if code, body := r.get(t, "/v1/models", keyA); code != 200 || !strings.Contains(body, `"extra"`) {
+		t.Fatalf("after a bad reload: %d %s", code, body)
+	}
+}
+
+func TestShutdownFinishesStreams(t *testing.T) {
+	release := make(chan struct{})
+	ups := map[string]*fakeUpstream{"m3": {stream: func(ctx context.Context, _ int, req *provider.ChatRequest) (provider.Stream, error) {
+		return &gatedStream{inner: chunks(ctx, req.Model, "one", "two"), gate: release}, nil
+	}}}
+	path := filepath.Join(t.TempDir(), "gateway.yaml")
+	writeConfig(t, path, "")
+	r := startRun(t, path, fakeFactory(ups))
+	req, _ := http.NewRequest("POST", "http://"+r.addr+"/v1/chat/completions", strings.NewReader(`{"model":"solo","stream":true,"messages":[{"role":"user","content":"hi"}]}`))
+	req.Header.Set("Authorization", "Bearer "+keyA)
+	resp, err := r.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	br := bufio.NewReader(resp.Body)
+	if _, err := br.ReadString('\n'); err != nil { // the first event is out
+		t.Fatal(err)
+	}
+	r.cancel() // SIGTERM
+	for { // wait until the listener is closed: the shutdown has begun while the stream is held
+		c, err := net.Dial("tcp", r.addr)
+		if err != nil {
+			break
+		}
+		c.Close()
+		runtime.Gosched()
+	}
+	close(release)
+	rest, err := io.ReadAll(br)
+	if err != nil {
+		t.Fatalf("stream cut by shutdown: %v", err)
+	}
+	if !strings.Contains(string(rest), "two") || !strings.Contains(string(rest), "[DONE]") {
+		t.Fatalf("rest of the stream: %s", rest)
+	}
+	if err := <-r.done; err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	r.done <- nil // for the cleanup
+}
+
+// gatedStream holds every chunk after the first until gate closes.
+type gatedStream struct {
+	inner *sliceStream
+	gate  chan struct{}
+	n     int
+}
+
+func (s *gatedStream) Recv() (*provider.Chunk, error) {
+	s.n++
+	if s.n == 2 {
+		<-s.gate
+	}
+	return s.inner.Recv()
+}
+
+func (s *gatedStream) Close() error { return s.inner.Close() }
