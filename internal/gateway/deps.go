@@ -1,49 +1,28 @@
 package gateway
 
 import (
-	"context"
 	"encoding/json"
 	"time"
 
+	"github.com/walens/walens/internal/limit"
+	"github.com/walens/walens/internal/metering"
 	"github.com/walens/walens/internal/provider"
 )
 
 // The gateway consumes internal/limit, internal/metering and internal/audit through these narrow interfaces, so
 // that each stage can be switched off (a nil value) and tests can observe what the gateway hands them.
 
-// Limits are one key's limits, as internal/limit takes them.
-type Limits struct {
-	RequestsPerMinute int
-	TokensPerMinute   int
-	DailyBudgetUSD    float64
-	MonthlyBudgetUSD  float64
-}
+// Limits, Decision and Limiter are internal/limit's.
+type (
+	Limits   = limit.Limits
+	Decision = limit.Decision
+	Limiter  = limit.Limiter
+)
 
-// Decision is a limiter's answer.
-type Decision struct {
-	Allowed    bool
-	Reason     string
-	RetryAfter time.Duration
-}
+// MeterRecord is internal/metering's record of one finished request.
+type MeterRecord = metering.Record
 
-// Limiter admits requests and records what they used.
-type Limiter interface {
-	Admit(ctx context.Context, key string, l Limits, now time.Time) (Decision, error)
-	Record(ctx context.Context, key string, tokens int, costUSD float64, now time.Time) error
-}
-
-// MeterRecord is one finished request for metering.
-type MeterRecord struct {
-	Time                 time.Time
-	KeyID, Model, Target string
-	Status               int
-	Stream               bool
-	Latency, TTFT        time.Duration
-	Usage                provider.Usage
-	CostUSD              float64
-}
-
-// Meter counts requests, tokens and cost, and exports breaker states.
+// Meter counts requests, tokens and cost, and exports breaker states; *metering.Meter implements it.
 type Meter interface {
 	Observe(r MeterRecord)
 	SetBreakerState(target string, state int)
