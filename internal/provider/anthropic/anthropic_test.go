@@ -41,8 +41,13 @@ type upstream struct {
 }
 
 func newUpstream(t *testing.T, respond func(w http.ResponseWriter, r *http.Request)) *upstream {
+	return newUpstreamWith(t, respond, nil)
+}
+
+// newUpstreamWith lets a test configure the server before it starts.
+func newUpstreamWith(t *testing.T, respond func(w http.ResponseWriter, r *http.Request), configure func(*http.Server)) *upstream {
 	u := &upstream{respond: respond}
-	u.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	u.srv = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
 		u.mu.Lock()
 		u.header, u.body = r.Header.Clone(), b
@@ -62,6 +67,10 @@ func newUpstream(t *testing.T, respond func(w http.ResponseWriter, r *http.Reque
 		}
 		u.respond(w, r)
 	}))
+	if configure != nil {
+		configure(u.srv.Config)
+	}
+	u.srv.Start()
 	t.Cleanup(u.srv.Close)
 	return u
 }
@@ -583,6 +592,53 @@ func BenchmarkStream(b *testing.B) {
 				}
 				break
 			}
+		}
+	}
+}
+
+// TestStreamReusesConnection checks that a stream read to message_stop leaves its connection in the pool.
+func TestStreamReusesConnection(t *testing.T) {
+	// Flushing each event makes the body chunked, as a real upstream's is: the end of the chunked encoding then
+	// follows the last event, and the connection is only reusable once that has been read.
+	var mu sync.Mutex
+	conns := 0
+	u := newUpstreamWith(t, flushEvents(t, "testdata/stream/text.sse"), func(s *http.Server) {
+		s.ConnState = func(_ net.Conn, st http.ConnState) {
+			if st == http.StateNew {
+				mu.Lock()
+				conns++
+				mu.Unlock()
+			}
+		}
+	})
+	p := u.provider(t)
+	for range 3 {
+		s, err := p.ChatStream(context.Background(), &provider.ChatRequest{Messages: userMessage("x")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := providertest.Collect(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if conns != 1 {
+		t.Fatalf("3 streams used %d connections, want 1", conns)
+	}
+}
+
+// flushEvents serves a recorded stream one flushed event at a time.
+func flushEvents(t *testing.T, path string) func(http.ResponseWriter, *http.Request) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		for _, ev := range bytes.SplitAfter(b, []byte("\n\n")) {
+			_, _ = w.Write(ev)
+			w.(http.Flusher).Flush()
 		}
 	}
 }

@@ -35,12 +35,22 @@ func (s *stream) Recv() (*provider.Chunk, error) {
 		return nil, s.err
 	}
 	c, err := s.next()
+	if err == io.EOF {
+		s.drain()
+	}
 	if err != nil {
 		s.err = err
 		_ = s.Close()
 		return nil, err
 	}
 	return c, nil
+}
+
+// drain reads what is left of the body after the last event, normally only the end of the chunked encoding, so
+// that the connection goes back to the pool: closing an unread HTTP/1.1 body closes the connection. The read is
+// bounded in size, and in time by the request's context.
+func (s *stream) drain() {
+	_, _ = io.CopyN(io.Discard, s.body, 4<<10)
 }
 
 // Close releases the upstream connection; a Recv blocked in a read returns an error wrapping net.ErrClosed.
