@@ -9,10 +9,14 @@ import (
 	"net"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/walens/walens/internal/provider"
 	"github.com/walens/walens/internal/sse"
 )
+
+// drainTimeout bounds the wait for the end of a body after the stream's last event.
+const drainTimeout = 100 * time.Millisecond
 
 // stream turns Messages API events into chat.completion.chunk values. Recv must not be called concurrently with
 // itself; Close may be called from any goroutine at any time.
@@ -64,8 +68,11 @@ func (s *stream) fail(err error) error {
 
 // drain reads what is left of the body after the last event, normally only the end of the chunked encoding, so
 // that the connection goes back to the pool: closing an unread HTTP/1.1 body closes the connection. The read is
-// bounded in size, and in time by the request's context.
+// bounded in size and in time, so that an upstream that keeps the response open after its last event costs at most
+// drainTimeout (and its connection) rather than hanging the stream.
 func (s *stream) drain() {
+	stop := time.AfterFunc(drainTimeout, func() { _ = s.Close() })
+	defer stop.Stop()
 	_, _ = io.CopyN(io.Discard, s.body, 4<<10)
 }
 

@@ -672,3 +672,20 @@ func flushEvents(t *testing.T, path string) func(http.ResponseWriter, *http.Requ
 		}
 	}
 }
+
+// TestStreamEndsWhenUpstreamLingers checks that an upstream keeping the response open after [DONE] does not hold
+// up the end of the stream.
+func TestStreamEndsWhenUpstreamLingers(t *testing.T) {
+	serve := flushEvents(t, "testdata/stream/text.sse")
+	u := newUpstream(t, func(w http.ResponseWriter, r *http.Request) {
+		serve(w, r)
+		<-r.Context().Done()
+	})
+	s, err := u.provider(t).ChatStream(context.Background(), &provider.ChatRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := providertest.Collect(s); err != nil {
+		t.Fatal(err)
+	}
+}
