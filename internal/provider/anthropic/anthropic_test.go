@@ -642,3 +642,14 @@ func flushEvents(t *testing.T, path string) func(http.ResponseWriter, *http.Requ
 		}
 	}
 }
+
+func TestChatErrorBodyWith200(t *testing.T) {
+	u := newUpstream(t, func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = io.WriteString(w, `{"type":"error","error":{"type":"overloaded_error","message":"Overloaded in region-4"}}`)
+	})
+	_, err := u.provider(t).Chat(context.Background(), &provider.ChatRequest{Messages: userMessage("x")})
+	pe := assertCode(t, err, provider.CodeUpstream)
+	if pe.Status != statusOverloaded || !provider.Retryable(err) || strings.Contains(pe.Message, "region-4") {
+		t.Fatalf("%+v", pe)
+	}
+}
