@@ -588,3 +588,39 @@ func BenchmarkWrite(b *testing.B) {
 		b.Fatalf("dropped %d", s.Dropped)
 	}
 }
+
+// BenchmarkWriteSerial measures one caller's cost per record: encoding plus the hand-off to the writer.
+func BenchmarkWriteSerial(b *testing.B) {
+	l, err := Open(context.Background(), Config{Dir: b.TempDir()}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := record(1, time.Now())
+	b.ReportAllocs()
+	for b.Loop() {
+		l.Write(r)
+	}
+	b.StopTimer()
+	if err := l.Close(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(l.Stats().Spilled)/float64(b.N), "spilled/op")
+}
+
+func BenchmarkCapture(b *testing.B) {
+	l, err := Open(context.Background(), Config{CaptureDir: b.TempDir(), CapturePercent: 100}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	in := []byte(`{"model":"gpt-4o","messages":[{"role":"user","content":"` + strings.Repeat("lorem ipsum ", 80) + `"}]}`)
+	out := []byte(`{"id":"chatcmpl-1","choices":[{"index":0,"message":{"role":"assistant","content":"` + strings.Repeat("dolor sit ", 40) + `"}}]}`)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(in) + len(out)))
+	for b.Loop() {
+		l.Capture(CaptureEvent{EventID: "e", InferenceTime: time.Now(), Input: in, Output: out})
+	}
+	b.StopTimer()
+	if err := l.Close(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+}
