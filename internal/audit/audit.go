@@ -101,8 +101,8 @@ const (
 // Stats counts what happened to records. Written+Captured end equal to the records handed in (minus those
 // NotSampled and TooLarge) once Close returns, unless Dropped is non-zero.
 type Stats struct {
-	Written    int64 // audit records written to the log
-	Captured   int64 // capture events written
+	Written    int64 // audit records written to the log file (counted when their batch reaches the file)
+	Captured   int64 // capture events written to a capture file
 	Sampled    int64 // capture events selected by sampling
 	NotSampled int64 // capture events left out by sampling
 	TooLarge   int64 // capture events over MaxCaptureBytes, not captured
@@ -216,14 +216,14 @@ func open(ctx context.Context, cfg Config, log *slog.Logger, h hooks) (*Log, err
 	switch cfg.Dir {
 	case "":
 	case "-":
-		l.audit = newWriterStream(h.stdout)
+		l.audit = newWriterStream(h.stdout, &l.written)
 	default:
-		if l.audit, err = newStream(cfg.Dir, "audit", runID, cfg.MaxFileBytes, cfg.MaxFiles, h.create); err != nil {
+		if l.audit, err = newStream(cfg.Dir, "audit", runID, cfg.MaxFileBytes, cfg.MaxFiles, h.create, &l.written); err != nil {
 			return nil, err
 		}
 	}
 	if cfg.CaptureDir != "" {
-		if l.capture, err = newStream(cfg.CaptureDir, "capture", runID, cfg.MaxFileBytes, cfg.MaxFiles, h.create); err != nil {
+		if l.capture, err = newStream(cfg.CaptureDir, "capture", runID, cfg.MaxFileBytes, cfg.MaxFiles, h.create, &l.captured); err != nil {
 			return nil, err
 		}
 	}
@@ -409,21 +409,28 @@ func (l *Log) run() {
 }
 
 // finish runs after the channel is closed and empty: it copies the spill file into the log, unless Close gave
-// up waiting, and closes everything.
+// up waiting, and closes everything. Records whose final write fails stay in the spill file for the next Open.
 func (l *Log) finish() {
+	l.flush()
 	if !l.abort.Load() {
 		l.drainSpill()
 	}
 	var errs []error
-	if err := l.spill.close(); err != nil {
-		errs = append(errs, err)
-	}
 	for _, s := range []*stream{l.audit, l.capture} {
-		if s != nil {
-			if err := s.close(); err != nil {
-				errs = append(errs, fmt.Errorf("audit: close: %w", err))
-			}
+		if s == nil {
+			continue
 		}
+		failed, err := s.closeFile()
+		if err != nil {
+			errs = append(errs, err)
+			l.requeue(failed, err)
+		}
+	}
+	if l.spill.pending() {
+		errs = append(errs, fmt.Errorf("audit: the log could not be written; records remain in the spill file in %s and are written at the next start", l.cfg.SpillDir))
+	}
+	if err := l.spill.close(); err != nil {
+		errs = append(errs, fmt.Errorf("audit: close spill file: %w", err))
 	}
 	l.closeErr = errors.Join(errs...)
 }
@@ -441,6 +448,7 @@ func (l *Log) drainSpill() {
 			return
 		}
 		l.drain(path)
+		l.flush() // a failing disk shows here, and its records are back in the spill file for the next round
 		if l.abort.Load() {
 			return
 		}
@@ -473,29 +481,35 @@ func (l *Log) drain(path string) {
 
 var errAborted = errors.New("audit: close gave up waiting")
 
-// put writes one record to its stream, spilling it when the write fails.
+// put hands one record to its stream, spilling whatever the stream could not write.
 func (l *Log) put(it item) {
-	s, count := l.audit, &l.written
+	s := l.audit
 	if it.kind == kindCapture {
-		s, count = l.capture, &l.captured
+		s = l.capture
 	}
 	if s == nil {
 		return
 	}
-	if err := s.write(it.t, it.line); err != nil {
-		l.log.Error("audit: write failed; the record goes to the spill file (records still buffered for that file may be lost)", "err", err)
-		l.toSpill(it)
+	failed, err := s.write(it)
+	l.requeue(failed, err)
+}
+
+// requeue sends records a failed write left behind to the spill file, so that a failing log disk costs retries,
+// not records.
+func (l *Log) requeue(failed []item, err error) {
+	if err == nil {
 		return
 	}
-	count.Add(1)
+	l.log.Error("audit: write failed; the records go to the spill file", "err", err, "records", len(failed))
+	for _, it := range failed {
+		l.toSpill(it)
+	}
 }
 
 func (l *Log) flush() {
 	for _, s := range []*stream{l.audit, l.capture} {
 		if s != nil {
-			if err := s.flush(); err != nil {
-				l.log.Error("audit: flush failed", "err", err)
-			}
+			l.requeue(s.flush())
 		}
 	}
 }

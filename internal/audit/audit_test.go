@@ -298,6 +298,73 @@ func TestSpillFails(t *testing.T) {
 	}
 }
 
+// failingDisk fails every write to the first bad files it creates, as a full or broken disk would, then recovers.
+type failingDisk struct {
+	mu  sync.Mutex
+	bad int
+}
+
+type failingFile struct{ io.WriteCloser }
+
+func (failingFile) Write([]byte) (int, error) { return 0, errors.New("no space left on device") }
+
+func (d *failingDisk) create(path string) (io.WriteCloser, error) {
+	f, err := createFile(path)
+	if err != nil {
+		return nil, err
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.bad > 0 {
+		d.bad--
+		return failingFile{f}, nil
+	}
+	return f, nil
+}
+
+// TestLogDiskFails breaks the log files' writes: the records of a failed batch go to the spill file and are
+// written once the disk recovers, none lost.
+func TestLogDiskFails(t *testing.T) {
+	dir := t.TempDir()
+	disk := &failingDisk{bad: 3}
+	l, err := open(context.Background(), Config{Dir: dir}, nil, hooks{create: disk.create})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 20 {
+		l.Write(record(i, hour0))
+	}
+	closeLog(t, l)
+	s := l.Stats()
+	if s.Written != 20 || s.Dropped != 0 || s.Spilled < 20 {
+		t.Errorf("stats %+v, want every record spilled at least once and written", s)
+	}
+	checkAll(t, auditRecords(t, dir), 20)
+
+	// A disk that stays broken through Close: Close says so, and the next Open writes the records.
+	dir = t.TempDir()
+	disk = &failingDisk{bad: 100}
+	l, err = open(context.Background(), Config{Dir: dir}, nil, hooks{create: disk.create})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 5 {
+		l.Write(record(i, hour0))
+	}
+	if err := l.Close(context.Background()); err == nil || !strings.Contains(err.Error(), "spill") {
+		t.Fatalf("Close = %v, want an error about records left in the spill file", err)
+	}
+	if s := l.Stats(); s.Written != 0 || s.Dropped != 0 {
+		t.Errorf("stats %+v", s)
+	}
+	l, err = Open(context.Background(), Config{Dir: dir}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	closeLog(t, l)
+	checkAll(t, auditRecords(t, dir), 5)
+}
+
 type lockedWriter struct {
 	w  io.Writer
 	mu *sync.Mutex
