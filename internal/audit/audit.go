@@ -357,8 +357,9 @@ func (l *Log) enqueue(it item) {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
 	if l.closed {
-		l.dropped.Add(1)
-		l.log.Error("audit: record written after Close; it is lost", "kind", string(it.kind))
+		if n := l.dropped.Add(1); n == 1 || n%1000 == 0 {
+			l.log.Error("audit: record written after Close; it is lost", "kind", string(it.kind), "dropped", n)
+		}
 		return
 	}
 	select {
