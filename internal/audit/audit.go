@@ -16,7 +16,6 @@ package audit
 import (
 	"context"
 	"crypto/rand"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -30,8 +29,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/walens/walens/internal/monitor/sagemaker"
 )
 
 // Record is one request's audit record.
@@ -254,14 +251,11 @@ func (l *Log) Write(r Record) {
 	if r.Time.IsZero() {
 		r.Time = time.Now()
 	}
-	line, err := json.Marshal(r)
-	if err != nil {
-		// Only Guardrails can fail to marshal (it is raw JSON); keep the record without it.
+	line, ok := appendRecord(make([]byte, 0, 320), &r)
+	if !ok {
 		l.log.Warn("audit: guardrails field is not valid JSON; writing the record without it", "request_id", r.RequestID)
-		r.Guardrails = nil
-		line, _ = json.Marshal(r)
 	}
-	l.enqueue(item{kind: kindAudit, t: r.Time, line: append(line, '\n')})
+	l.enqueue(item{kind: kindAudit, t: r.Time, line: line})
 }
 
 // Capture queues a payload capture if the event is sampled. It never blocks on I/O.
@@ -285,48 +279,8 @@ func (l *Log) Capture(c CaptureEvent) {
 	if c.InferenceTime.IsZero() {
 		c.InferenceTime = time.Now()
 	}
-	line, err := json.Marshal(captureRecord(c))
-	if err != nil {
-		l.dropped.Add(1)
-		l.log.Error("audit: cannot encode capture record", "event_id", c.EventID, "err", err)
-		return
-	}
-	l.enqueue(item{kind: kindCapture, t: c.InferenceTime, line: append(line, '\n')})
-}
-
-func captureRecord(c CaptureEvent) sagemaker.CaptureRecord {
-	rec := sagemaker.CaptureRecord{
-		CaptureData: sagemaker.CaptureData{
-			EndpointInput: payload(c.Input, "INPUT", c.InputEncoding, c.InputContentType),
-		},
-		EventMetadata: sagemaker.EventMetadata{
-			EventID:       c.EventID,
-			InferenceID:   c.InferenceID,
-			InferenceTime: c.InferenceTime.UTC().Format(time.RFC3339Nano),
-		},
-		EventVersion: "0",
-	}
-	if len(c.Output) > 0 {
-		rec.CaptureData.EndpointOutput = payload(c.Output, "OUTPUT", c.OutputEncoding, c.OutputContentType)
-	}
-	return rec
-}
-
-func payload(body []byte, mode, encoding, contentType string) *sagemaker.CapturePayload {
-	if contentType == "" {
-		contentType = "application/json"
-	}
-	if encoding == "" {
-		encoding = sagemaker.EncodingBase64
-		if json.Valid(body) {
-			encoding = sagemaker.EncodingJSON
-		}
-	}
-	p := &sagemaker.CapturePayload{ObservedContentType: contentType, Mode: mode, Encoding: encoding, Data: string(body)}
-	if encoding == sagemaker.EncodingBase64 {
-		p.Data = base64.StdEncoding.EncodeToString(body)
-	}
-	return p
+	line := appendCapture(make([]byte, 0, 256+len(c.Input)+len(c.Output)), &c)
+	l.enqueue(item{kind: kindCapture, t: c.InferenceTime, line: line})
 }
 
 // Sampled reports whether an event is in the captured percentage. It hashes the event ID (FNV-1a), so the
