@@ -1,8 +1,7 @@
 package gateway
 
 import (
-	"encoding/json"
-	"time"
+	"github.com/walens/walens/internal/audit"
 
 	"github.com/walens/walens/internal/limit"
 	"github.com/walens/walens/internal/metering"
@@ -28,26 +27,11 @@ type Meter interface {
 	SetBreakerState(target string, state int)
 }
 
-// AuditRecord is one request's audit record.
-type AuditRecord struct {
-	Time                            time.Time
-	RequestID, KeyID, Model, Target string
-	Status                          int
-	ErrorCode                       string
-	LatencyMS, TTFTMS               float64
-	PromptTokens, CompletionTokens  int
-	CostUSD                         float64
-	Fallback                        []string
-	Stream                          bool
-	Guardrails                      json.RawMessage
-}
-
-// CaptureEvent is one captured request and response pair.
-type CaptureEvent struct {
-	EventID       string
-	InferenceTime time.Time
-	Input, Output []byte
-}
+// AuditRecord and CaptureEvent are internal/audit's.
+type (
+	AuditRecord  = audit.Record
+	CaptureEvent = audit.CaptureEvent
+)
 
 // Auditor keeps audit records and captured payloads; neither call may block the request.
 type Auditor interface {

@@ -133,7 +133,7 @@ func TestShutdownFinishesStreams(t *testing.T) {
 		t.Fatal(err)
 	}
 	r.cancel() // SIGTERM
-	for { // wait until the listener is closed: the shutdown has begun while the stream is held
+	for {      // wait until the listener is closed: the shutdown has begun while the stream is held
 		c, err := net.Dial("tcp", r.addr)
 		if err != nil {
 			break
@@ -171,3 +171,83 @@ func (s *gatedStream) Recv() (*provider.Chunk, error) {
 }
 
 func (s *gatedStream) Close() error { return s.inner.Close() }
+
+func (r *running) post(t *testing.T, path, key, body string) (int, http.Header, string) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", "http://"+r.addr+path, strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+key)
+	resp, err := r.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header, string(b)
+}
+
+func (r *running) stop(t *testing.T) {
+	t.Helper()
+	r.cancel()
+	if err := <-r.done; err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	r.done <- nil
+}
+
+// filesUnder concatenates every file below dir.
+func filesUnder(t *testing.T, dir string) string {
+	t.Helper()
+	var b strings.Builder
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			data, _ := os.ReadFile(p)
+			b.Write(data)
+		}
+		return nil
+	})
+	return b.String()
+}
+
+func TestRunStages(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "gateway.yaml")
+	writeConfig(t, path, "")
+	data, _ := os.ReadFile(path)
+	cfg := strings.Replace(string(data), "rpm: 1000", "rpm: 2", 1) + "audit: {dir: audit}\ncapture: {dir: capture, percent: 100}\n"
+	if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := startRun(t, path, fakeFactory(map[string]*fakeUpstream{}))
+	for i := range 3 {
+		code, h, body := r.post(t, "/v1/chat/completions", keyA, chatBody)
+		want := 200
+		if i == 2 {
+			want = 429
+			if h.Get("Retry-After") == "" || !strings.Contains(body, "requests_per_minute") {
+				t.Errorf("429 without Retry-After or reason: %v %s", h, body)
+			}
+		}
+		if code != want {
+			t.Fatalf("request %d: %d %s", i, code, body)
+		}
+	}
+	code, metrics := r.get(t, "/metrics", "")
+	if code != 200 || !strings.Contains(metrics, "go_goroutines") || !strings.Contains(metrics, "up1/m1") {
+		t.Errorf("metrics %d:\n%.2000s", code, metrics)
+	}
+	if code, body := r.get(t, "/v1/usage", keyAdmin); code != 200 || !strings.Contains(body, `"data"`) {
+		t.Errorf("usage for admin: %d %s", code, body)
+	}
+	if code, _ := r.get(t, "/v1/usage", keyA); code != 403 {
+		t.Errorf("usage for a plain key: %d", code)
+	}
+	r.stop(t)
+	auditLog := filesUnder(t, filepath.Join(dir, "audit"))
+	if n := strings.Count(auditLog, `"request_id"`); n != 3 || !strings.Contains(auditLog, `"status":429`) {
+		t.Errorf("%d audit records:\n%s", n, auditLog)
+	}
+	capture := filesUnder(t, filepath.Join(dir, "capture"))
+	if n := strings.Count(capture, `"endpointInput"`); n != 2 || !strings.Contains(capture, "hello from m") {
+		t.Errorf("%d captures:\n%s", n, capture)
+	}
+}

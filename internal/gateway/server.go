@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -12,12 +13,12 @@ import (
 	"log/slog"
 	"maps"
 	"math"
-	mrand "math/rand/v2"
 	"net/http"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/walens/walens/internal/audit"
 	"github.com/walens/walens/internal/gateway/config"
 	"github.com/walens/walens/internal/guard"
 	"github.com/walens/walens/internal/provider"
@@ -209,7 +210,9 @@ func (g *Gateway) finish(ctx context.Context, c *call, output []byte) {
 		cancel()
 	}
 	if g.opts.Meter != nil && c.alias != "" {
-		g.opts.Meter.Observe(MeterRecord{Time: now, KeyID: keyID, Model: c.alias, Target: targetName, Status: c.status, Stream: c.stream, Latency: latency, TTFT: c.ttft, Usage: u, CostUSD: cost})
+		// Metrics and aggregates are by upstream model, the unit prices are set for; the alias when none answered.
+		meterModel := cmp.Or(model, c.alias)
+		g.opts.Meter.Observe(MeterRecord{Time: now, KeyID: keyID, Model: meterModel, Target: targetName, Status: c.status, Stream: c.stream, Latency: latency, TTFT: c.ttft, Usage: u, CostUSD: cost})
 	}
 	if g.opts.Auditor != nil {
 		rec := AuditRecord{Time: c.start.UTC(), RequestID: c.id, KeyID: keyID, Model: c.alias, Target: targetName, Status: c.status, ErrorCode: c.errCode,
@@ -277,7 +280,7 @@ func (g *Gateway) handleChat(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, e)
 		return
 	}
-	if rt.capture > 0 && mrand.Float64()*100 < rt.capture {
+	if rt.capture > 0 && audit.Sampled(c.id, rt.capture) {
 		c.capture, c.input = true, body
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), rt.timeout)
@@ -288,6 +291,12 @@ func (g *Gateway) handleChat(w http.ResponseWriter, r *http.Request) {
 		if e != nil {
 			c.fail(w, e)
 			return
+		}
+		if c.capture {
+			// Capture what the model was sent: anonymised text, never the original; a blocked prompt is not
+			// captured at all, since the guardrail kept it from the model for a reason.
+			c.input, _ = json.Marshal(req)
+			c.capture = blocked == ""
 		}
 		if blocked != "" {
 			w.Header().Set("X-Walens-Guardrail", "blocked")

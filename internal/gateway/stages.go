@@ -9,6 +9,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/walens/walens/internal/audit"
 	"github.com/walens/walens/internal/gateway/config"
 	"github.com/walens/walens/internal/limit"
 	"github.com/walens/walens/internal/metering"
@@ -79,8 +80,14 @@ type closingAuditor interface {
 	Close(ctx context.Context) error
 }
 
-// openAudit opens the audit log when audit.dir or capture.dir is set. Until internal/audit is part of the build,
-// no audit log is kept.
+// openAudit opens the audit log when audit.dir or capture.dir is set. Capture sampling is decided per route by
+// the gateway (audit.Sampled on the request ID), so the log captures every event it is handed.
 func openAudit(ctx context.Context, cfg *config.Config, log *slog.Logger) (closingAuditor, error) {
-	return nil, nil
+	if cfg.Audit.Dir == "" && cfg.Capture.Dir == "" {
+		return nil, nil
+	}
+	return audit.Open(ctx, audit.Config{
+		Dir: cfg.Resolve(cfg.Audit.Dir), MaxFileBytes: cfg.Audit.MaxFileBytes, MaxFiles: cfg.Audit.MaxFiles, Buffer: cfg.Audit.Buffer,
+		CaptureDir: cfg.Resolve(cfg.Capture.Dir), CapturePercent: 100,
+	}, log)
 }
