@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -375,5 +376,73 @@ func TestSDKEndToEnd(t *testing.T) {
 		if rec.PromptTokens != want.prompt || rec.CompletionTokens != want.completion {
 			t.Errorf("audit %s stream=%v: %d+%d tokens, want %d+%d", rec.Model, rec.Stream, rec.PromptTokens, rec.CompletionTokens, want.prompt, want.completion)
 		}
+	}
+}
+
+// TestUpstreamReset uses the real OpenAI provider against an upstream that cuts the connection mid-response.
+func TestUpstreamReset(t *testing.T) {
+	reset := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		conn, buf, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		buf.WriteString("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{\"id\":")
+		buf.Flush()
+		conn.Close()
+	}))
+	good := fakeOpenAI(t)
+	t.Cleanup(func() { reset.Close(); good.Close() })
+	yaml := `format: walens-gateway/v1
+providers:
+  bad: {kind: openai, base_url: "` + reset.URL + `/v1", api_key: sk-upstream}
+  good: {kind: openai, base_url: "` + good.URL + `/v1", api_key: sk-upstream}
+models:
+  chat: {targets: [{provider: bad, model: gpt-test}, {provider: good, model: gpt-test}]}
+  only-bad: {targets: [{provider: bad, model: gpt-test}]}
+retries: {max_attempts: 1}
+keys:
+  - {id: a, hash: "` + config.HashKey(keyA) + `"}
+`
+	cfg, err := config.Parse([]byte(yaml), "gateway.yaml", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hc := &http.Client{Transport: newTransport()}
+	t.Cleanup(hc.CloseIdleConnections)
+	audit := &memAudit{}
+	g, err := New(cfg, Options{NewProvider: func(pc provider.Config, hc *http.Client) (provider.Provider, error) {
+		return BuiltinProvider(context.Background(), pc, hc)
+	}, HTTPClient: hc, Auditor: audit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(g.Handler())
+	t.Cleanup(srv.Close)
+	post := func(model string, stream bool) (int, string) {
+		body := fmt.Sprintf(`{"model":%q,"stream":%v,"messages":[{"role":"user","content":"hi"}]}`, model, stream)
+		req, _ := http.NewRequest("POST", srv.URL+"/v1/chat/completions", strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+keyA)
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	for _, stream := range []bool{false, true} {
+		if code, body := post("chat", stream); code != 200 || !strings.Contains(body, "Hello") {
+			t.Errorf("stream=%v with a fallback: %d %s", stream, code, body)
+		}
+		code, body := post("only-bad", stream)
+		if code != 502 || strings.Contains(body, "127.0.0.1") || strings.Contains(body, "EOF") {
+			t.Errorf("stream=%v without a fallback: %d %s", stream, code, body)
+		}
+	}
+	recs := audit.Records()
+	if len(recs) != 4 || len(recs[0].Fallback) != 1 || recs[0].Target != "good/gpt-test" {
+		t.Errorf("audit %+v", recs)
 	}
 }

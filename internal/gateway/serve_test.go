@@ -3,6 +3,7 @@ package gateway
 import (
 	"bufio"
 	"context"
+	"crypto/rand"
 	"io"
 	"net"
 	"net/http"
@@ -249,5 +250,36 @@ func TestRunStages(t *testing.T) {
 	capture := filesUnder(t, filepath.Join(dir, "capture"))
 	if n := strings.Count(capture, `"endpointInput"`); n != 2 || !strings.Contains(capture, "hello from m") {
 		t.Errorf("%d captures:\n%s", n, capture)
+	}
+}
+
+// TestRedisSharedLimits runs two gateways against the real Redis: a key's requests per minute are shared.
+func TestRedisSharedLimits(t *testing.T) {
+	conn, err := net.Dial("tcp", "127.0.0.1:6379")
+	if err != nil {
+		t.Skipf("Redis is not reachable at 127.0.0.1:6379 (%v); start one to run this test", err)
+	}
+	conn.Close()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "gateway.yaml")
+	writeConfig(t, path, "")
+	data, _ := os.ReadFile(path)
+	prefix := "walens:gwtest:" + strings.ToLower(rand.Text()) + ":"
+	cfg := strings.Replace(string(data), "rpm: 1000", "rpm: 3", 1) + "redis: {addr: \"127.0.0.1:6379\", prefix: \"" + prefix + "\"}\n"
+	if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	a := startRun(t, path, fakeFactory(map[string]*fakeUpstream{}))
+	b := startRun(t, path, fakeFactory(map[string]*fakeUpstream{}))
+	var codes []int
+	for i, r := range []*running{a, b, a, b} {
+		code, _, body := r.post(t, "/v1/chat/completions", keyA, chatBody)
+		codes = append(codes, code)
+		if i == 3 && (code != 429 || !strings.Contains(body, "requests_per_minute")) {
+			t.Fatalf("fourth request across two replicas: %d %s (codes %v)", code, body, codes)
+		}
+		if i < 3 && code != 200 {
+			t.Fatalf("request %d: %d %s", i, code, body)
+		}
 	}
 }
