@@ -622,9 +622,9 @@ func (c *Config) defaults() {
 	}
 }
 
-// Resolve returns p relative to the configuration file's folder.
+// Resolve returns p relative to the configuration file's folder ("-", standard output, stays as it is).
 func (c *Config) Resolve(p string) string {
-	if p == "" || filepath.IsAbs(p) || c.Path == "" {
+	if p == "" || p == "-" || filepath.IsAbs(p) || c.Path == "" {
 		return p
 	}
 	return filepath.Join(filepath.Dir(c.Path), p)
