@@ -100,7 +100,12 @@ echo "== highest rate with p99 < 5 ms: the mock alone, then through the gateway"
 	-json "$OUT/maxrate-direct.json" | tee "$OUT/maxrate-direct.txt"
 "$OUT/bin/loadgen" maxrate -rates "$RATES" -duration "$DURATION" -url "http://$GW/v1/chat/completions" \
 	-json "$OUT/maxrate.json" | tee "$OUT/maxrate.txt"
-echo "gateway RSS after the rate steps: $(rss "$GW_PID")" | tee -a "$OUT/rss.txt"
+echo "== closed loop (64 requests in flight, no pacing): the mock alone, then through the gateway"
+"$OUT/bin/loadgen" attack -rate 0 -workers 64 -duration "$DURATION" -url "http://$MOCK_A/v1/chat/completions" \
+	-json "$OUT/closed-direct.json" | tee "$OUT/closed.txt"
+"$OUT/bin/loadgen" attack -rate 0 -workers 64 -duration "$DURATION" -url "http://$GW/v1/chat/completions" \
+	-json "$OUT/closed-gateway.json" | tee -a "$OUT/closed.txt"
+echo "gateway RSS after the rate steps and the closed loop: $(rss "$GW_PID")" | tee -a "$OUT/rss.txt"
 
 echo "== fault run: alias fault = mock B (tier 1) then mock A; mock B fails every request for 30 s"
 "$OUT/bin/loadgen" fault -model fault -rate "$FAULT_RATE" -duration "$FAULT_DURATION" -fail-at 10s -fail-for 30s \
