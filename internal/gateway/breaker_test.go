@@ -34,7 +34,8 @@ func TestBreaker(t *testing.T) {
 		t.Fatal("not half-open after open_duration")
 	}
 	// Two probes at a time; a third waits.
-	if !b.Allow(now) || !b.Allow(now) || b.Allow(now) {
+	first, second, third := b.Allow(now), b.Allow(now), b.Allow(now)
+	if !first || !second || third {
 		t.Fatal("half-open admitted the wrong number of probes")
 	}
 	b.Record(now, success)

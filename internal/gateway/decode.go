@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 
@@ -18,6 +19,9 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, *api
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			return nil, &apiError{Status: http.StatusRequestEntityTooLarge, Type: "invalid_request_error", Message: fmt.Sprintf("the request body is larger than %d bytes", limit), Code: "request_too_large"}
+		}
+		if ne, ok := err.(net.Error); ok && ne.Timeout() {
+			return nil, &apiError{Status: http.StatusRequestTimeout, Type: "invalid_request_error", Message: "the request body did not arrive in time", Code: "request_timeout"}
 		}
 		return nil, badRequest("", "could not read the request body")
 	}

@@ -249,11 +249,13 @@ func (g *Gateway) prepare(w http.ResponseWriter, r *http.Request, c *call) ([]by
 	rc := http.NewResponseController(w)
 	rc.SetReadDeadline(time.Now().Add(c.st.cfg.Server.ReadTimeout.D(60 * time.Second)))
 	body, e := readBody(w, r, c.st.cfg.Server.MaxBodyBytes)
-	rc.SetReadDeadline(time.Time{})
 	if e != nil {
+		// Keep the deadline and drop the connection: the rest of a slow or oversized body is not worth reading.
+		w.Header().Set("Connection", "close")
 		c.fail(w, e)
 		return nil, false
 	}
+	rc.SetReadDeadline(time.Time{})
 	return body, true
 }
 
