@@ -240,14 +240,15 @@ func ms(d time.Duration) float64 { return math.Round(float64(d)/1e3) / 1e3 }
 
 // prepare runs the inbound stages shared by chat and embeddings: auth, body, model, limits.
 func (g *Gateway) prepare(w http.ResponseWriter, r *http.Request, c *call) ([]byte, bool) {
+	// A read deadline for the body only, rather than http.Server.ReadTimeout: when that deadline passes during
+	// a long stream, the server's background read would cancel the request. It is set before anything can fail,
+	// because the server reads what is left of a refused request's body too.
+	rc := http.NewResponseController(w)
+	rc.SetReadDeadline(time.Now().Add(c.st.cfg.Server.ReadTimeout.D(60 * time.Second)))
 	if e := c.authenticate(r); e != nil {
 		c.fail(w, e)
 		return nil, false
 	}
-	// A read deadline for the body only, rather than http.Server.ReadTimeout: when that deadline passes during
-	// a long stream, the server's background read would cancel the request.
-	rc := http.NewResponseController(w)
-	rc.SetReadDeadline(time.Now().Add(c.st.cfg.Server.ReadTimeout.D(60 * time.Second)))
 	body, e := readBody(w, r, c.st.cfg.Server.MaxBodyBytes)
 	if e != nil {
 		// Keep the deadline and drop the connection: the rest of a slow or oversized body is not worth reading.
