@@ -12,6 +12,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/walens/walens/internal/gateway/config"
+	"github.com/walens/walens/internal/provider"
 )
 
 // TestSlowBody: a client that stops sending its body gets 408 once server.read_timeout has passed.
@@ -108,5 +111,53 @@ func TestHealthChecks(t *testing.T) {
 	readAll(t, h.do("POST", "/v1/chat/completions", keyA, chatBody))
 	if rec := h.audit.Records()[1]; rec.Target != "up1/m1" {
 		t.Errorf("with up1 healthy again: target %s", rec.Target)
+	}
+}
+
+// TestReloadKeepsInFlight: a request started before a reload finishes on the configuration it started with.
+func TestReloadKeepsInFlight(t *testing.T) {
+	entered, release := make(chan struct{}), make(chan struct{})
+	ups := map[string]*fakeUpstream{"m3": {chat: func(_ context.Context, _ int, req *provider.ChatRequest) (*provider.ChatResponse, error) {
+		close(entered)
+		<-release
+		return answer(req.Model, "old config"), nil
+	}}}
+	h := newHarness(t, baseConfig(""), ups)
+	var once sync.Once
+	unblock := func() { once.Do(func() { close(release) }) }
+	t.Cleanup(unblock)
+	done := make(chan *http.Response, 1)
+	go func() {
+		req, _ := http.NewRequest("POST", h.srv.URL+"/v1/chat/completions", strings.NewReader(`{"model":"solo","messages":[{"role":"user","content":"hi"}]}`))
+		req.Header.Set("Authorization", "Bearer "+keyA)
+		resp, err := h.srv.Client().Do(req)
+		if err != nil {
+			t.Error(err)
+			close(done)
+			return
+		}
+		done <- resp
+	}()
+	<-entered
+	without := strings.Replace(baseConfig(""), "  solo:\n    targets:\n      - {provider: up1, model: m3}\n", "", 1)
+	without = strings.Replace(without, "models: [solo]", "models: [chat]", 1)
+	cfg, err := config.Parse([]byte(without), "gateway.yaml", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.g.Reload(cfg); err != nil {
+		t.Fatal(err)
+	}
+	if resp := h.do("POST", "/v1/chat/completions", keyA, `{"model":"solo","messages":[{"role":"user","content":"hi"}]}`); resp.StatusCode != 404 {
+		t.Errorf("solo after the reload: %d", resp.StatusCode)
+	}
+	unblock()
+	resp := <-done
+	if resp == nil {
+		return
+	}
+	b := readAll(t, resp)
+	if resp.StatusCode != 200 || !strings.Contains(string(b), "old config") {
+		t.Errorf("in-flight request: %d %s", resp.StatusCode, b)
 	}
 }
