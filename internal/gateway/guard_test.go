@@ -124,3 +124,28 @@ func TestGuardrailAPIMounted(t *testing.T) {
 		t.Errorf("%d %s", resp.StatusCode, b)
 	}
 }
+
+func TestGuardrailsBlockOutput(t *testing.T) {
+	const secret = "The customer's SSN is 123-45-6789."
+	ups := map[string]*fakeUpstream{"mb": {
+		chat: func(_ context.Context, _ int, req *provider.ChatRequest) (*provider.ChatResponse, error) {
+			return answer(req.Model, secret), nil
+		},
+		stream: func(ctx context.Context, _ int, req *provider.ChatRequest) (provider.Stream, error) {
+			return chunks(ctx, req.Model, "The customer's SSN ", "is 123-45-", "6789.", " Anything else?"), nil
+		},
+	}}
+	h := newHarness(t, guardConfig(t), ups)
+	for _, stream := range []string{"false", "true"} {
+		resp := h.do("POST", "/v1/chat/completions", keyA, `{"model":"bank","stream":`+stream+`,"messages":[{"role":"user","content":"hello"}]}`)
+		b := string(readAll(t, resp))
+		if resp.StatusCode != 200 || strings.Contains(b, "6789") || !strings.Contains(b, "Sorry, I can't share that answer.") || !strings.Contains(b, `"finish_reason":"content_filter"`) {
+			t.Errorf("stream=%s: %d %s", stream, resp.StatusCode, b)
+		}
+	}
+	for _, rec := range h.audit.Records() {
+		if rec.PromptTokens == 0 {
+			t.Errorf("blocked answer not metered: %+v", rec) // the upstream's tokens were spent all the same
+		}
+	}
+}
