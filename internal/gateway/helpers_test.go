@@ -177,6 +177,18 @@ type harness struct {
 
 func newHarness(t *testing.T, yaml string, ups map[string]*fakeUpstream, mutate ...func(*Options)) *harness {
 	t.Helper()
+	h := newHarnessNoServer(t, yaml, ups, mutate...)
+	h.srv = httptest.NewServer(h.g.Handler())
+	t.Cleanup(h.srv.Close)
+	return h
+}
+
+// newHarnessNoServer builds the gateway without an HTTP server, for benchmarks that call the handler directly.
+func newHarnessNoServer(t *testing.T, yaml string, ups map[string]*fakeUpstream, mutate ...func(*Options)) *harness {
+	t.Helper()
+	if ups == nil {
+		ups = map[string]*fakeUpstream{}
+	}
 	cfg, err := config.Parse([]byte(yaml), "gateway.yaml", func(string) (string, bool) { return "", false })
 	if err != nil {
 		t.Fatalf("config: %v", err)
@@ -197,16 +209,11 @@ func newHarness(t *testing.T, yaml string, ups map[string]*fakeUpstream, mutate 
 	for _, m := range mutate {
 		m(&opts)
 	}
-	if h.ups == nil {
-		h.ups = map[string]*fakeUpstream{}
-	}
 	g, err := New(cfg, opts)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
 	h.g = g
-	h.srv = httptest.NewServer(g.Handler())
-	t.Cleanup(h.srv.Close)
 	return h
 }
 
