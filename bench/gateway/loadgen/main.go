@@ -392,7 +392,8 @@ func cmdMaxRate(args []string) error {
 	rates := fs.String("rates", "1000,2000,3000,5000,7000,10000", "rates to step through, in order")
 	bound := fs.Duration("p99", 5*time.Millisecond, "a rate is sustained when p99 stays under this")
 	minSuccess := fs.Float64("min-success", 0.999, "... and at least this share of requests succeed")
-	all := fs.Bool("all", true, "run every step even after one fails, to show the whole curve")
+	all := fs.Bool("all", true, "run the next step after one fails its bounds, to show the curve (never after an overload)")
+	cool := fs.Duration("cool", 3*time.Second, "pause between steps")
 	_ = fs.Parse(args)
 	var rs []Result
 	var passed []bool
@@ -416,9 +417,13 @@ func cmdMaxRate(args []string) error {
 			best = rate
 		}
 		prev = rate
-		if !ok && !*all {
+		// An overloaded step leaves thousands of timed-out connections in TIME_WAIT and a backlog that spoils
+		// every later step, so the search ends there whatever -all says.
+		overloaded := r.Success < 0.99 || r.Achieved < 0.9*float64(rate)
+		if (!ok && !*all) || overloaded {
 			break
 		}
+		time.Sleep(*cool)
 	}
 	fmt.Printf("\nhighest rate sustained with p99 < %s and success >= %.3f (every lower step passing too): %d req/s\n",
 		*bound, *minSuccess, best)
