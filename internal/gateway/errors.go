@@ -7,49 +7,18 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/walens/walens/internal/gateway/api"
 	"github.com/walens/walens/internal/provider"
 )
 
-// apiError is an OpenAI-style error: {"error":{"message","type","param","code"}}.
-type apiError struct {
-	Status     int
-	Type       string
-	Message    string
-	Param      string
-	Code       string
-	RetryAfter time.Duration
-}
-
-func (e *apiError) Error() string { return e.Message }
-
-type errorBody struct {
-	Error errorDetail `json:"error"`
-}
-
-type errorDetail struct {
-	Message string  `json:"message"`
-	Type    string  `json:"type"`
-	Param   *string `json:"param"`
-	Code    *string `json:"code"`
-}
-
-func (e *apiError) body() errorBody {
-	d := errorDetail{Message: e.Message, Type: e.Type}
-	if e.Param != "" {
-		d.Param = &e.Param
-	}
-	if e.Code != "" {
-		d.Code = &e.Code
-	}
-	return errorBody{Error: d}
-}
+type apiError = api.Error
 
 func writeAPIError(w http.ResponseWriter, e *apiError) {
 	if e.RetryAfter > 0 {
 		secs := int((e.RetryAfter + time.Second - 1) / time.Second)
 		w.Header().Set("Retry-After", strconv.Itoa(max(secs, 1)))
 	}
-	writeJSON(w, e.Status, e.body())
+	writeJSON(w, e.Status, e.Body())
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -62,10 +31,6 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)+1))
 	w.WriteHeader(status)
 	w.Write(append(b, '\n'))
-}
-
-func badRequest(param, format string) *apiError {
-	return &apiError{Status: http.StatusBadRequest, Type: "invalid_request_error", Message: format, Param: param}
 }
 
 // upstreamError maps a routing failure to what the client sees: a status and a short message chosen by the

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/walens/walens/internal/audit"
+	"github.com/walens/walens/internal/gateway/api"
 	"github.com/walens/walens/internal/gateway/config"
 	"github.com/walens/walens/internal/guard"
 	"github.com/walens/walens/internal/provider"
@@ -58,7 +59,7 @@ func (g *Gateway) routes() http.Handler {
 	mux.HandleFunc("/guardrail/", guardAPI)
 	mux.HandleFunc("GET /guardrails", guardAPI)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeAPIError(w, &apiError{Status: http.StatusNotFound, Type: "invalid_request_error", Message: fmt.Sprintf("no route for %s %s", r.Method, truncate(r.URL.Path, 100)), Code: "unknown_url"})
+		writeAPIError(w, &apiError{Status: http.StatusNotFound, Type: "invalid_request_error", Message: fmt.Sprintf("no route for %s %s", r.Method, api.Truncate(r.URL.Path, 100)), Code: "unknown_url"})
 	})
 	return g.withRequestID(mux)
 }
@@ -141,7 +142,7 @@ func (c *call) resolve(model string) (*route, *apiError) {
 	c.alias = model
 	rt, ok := c.st.routes[model]
 	if !ok {
-		return nil, &apiError{Status: http.StatusNotFound, Type: "invalid_request_error", Message: fmt.Sprintf("the model %q does not exist", truncate(model, 100)), Param: "model", Code: "model_not_found"}
+		return nil, &apiError{Status: http.StatusNotFound, Type: "invalid_request_error", Message: fmt.Sprintf("the model %q does not exist", api.Truncate(model, 100)), Param: "model", Code: "model_not_found"}
 	}
 	if !c.key.Allows(model) {
 		return nil, &apiError{Status: http.StatusForbidden, Type: "invalid_request_error", Message: fmt.Sprintf("this key may not use the model %q", model), Param: "model", Code: "model_not_allowed"}
@@ -249,7 +250,7 @@ func (g *Gateway) prepare(w http.ResponseWriter, r *http.Request, c *call) ([]by
 		c.fail(w, e)
 		return nil, false
 	}
-	body, e := readBody(w, r, c.st.cfg.Server.MaxBodyBytes)
+	body, e := api.ReadBody(w, r, c.st.cfg.Server.MaxBodyBytes)
 	if e != nil {
 		// Keep the deadline and drop the connection: the rest of a slow or oversized body is not worth reading.
 		w.Header().Set("Connection", "close")
@@ -268,7 +269,7 @@ func (g *Gateway) handleChat(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	req, e := decodeChat(body)
+	req, e := api.DecodeChat(body)
 	if e != nil {
 		c.fail(w, e)
 		return
@@ -504,7 +505,7 @@ func firstText(r *guard.Response) string {
 func guardError(err error) *apiError {
 	var ie *guard.InputError
 	if errors.As(err, &ie) {
-		return badRequest("messages", "the guardrail refused the text: "+ie.Msg)
+		return api.BadRequest("messages", "the guardrail refused the text: "+ie.Msg)
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return upstreamError(err)
@@ -520,7 +521,7 @@ func (g *Gateway) handleEmbeddings(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	req, e := decodeEmbeddings(body)
+	req, e := api.DecodeEmbeddings(body)
 	if e != nil {
 		c.fail(w, e)
 		return

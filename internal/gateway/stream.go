@@ -64,7 +64,7 @@ func (s *sse) done() { s.data([]byte("[DONE]")) }
 // errorEvent ends a stream that already started with an OpenAI-style error in the data field, which the SDKs
 // raise as an error.
 func (s *sse) errorEvent(e *apiError) {
-	b, _ := json.Marshal(e.body())
+	b, _ := json.Marshal(e.Body())
 	s.data(b)
 }
 

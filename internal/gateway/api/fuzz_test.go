@@ -1,4 +1,4 @@
-package gateway
+package api
 
 import (
 	"testing"
@@ -7,7 +7,7 @@ import (
 // FuzzChatRequest checks that decoding untrusted chat requests never panics and fails only with a 4xx.
 func FuzzChatRequest(f *testing.F) {
 	for _, s := range []string{
-		chatBody,
+		`{"model":"chat","messages":[{"role":"user","content":"hi"}]}`,
 		`{"model":"chat","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":[{"type":"text","text":"hi"},{"type":"image_url","image_url":{"url":"data:x"}}]}]}`,
 		`{"model":"chat","messages":[{"role":"assistant","content":null,"tool_calls":[{"id":"1","type":"function","function":{"name":"f","arguments":"{}"}}]}],"tools":[{"type":"function","function":{"name":"f","parameters":{}}}]}`,
 		`{"model":"x","messages":[{"role":"user","content":"a"}],"stop":"s","max_tokens":-1,"vendor_ext":{"a":1}}`,
@@ -16,7 +16,7 @@ func FuzzChatRequest(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		req, e := decodeChat(b)
+		req, e := DecodeChat(b)
 		if e != nil {
 			if e.Status < 400 || e.Status > 499 || e.Message == "" {
 				t.Fatalf("error %+v", e)
@@ -35,7 +35,7 @@ func FuzzEmbeddingsRequest(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		if _, e := decodeEmbeddings(b); e != nil && (e.Status < 400 || e.Status > 499) {
+		if _, e := DecodeEmbeddings(b); e != nil && (e.Status < 400 || e.Status > 499) {
 			t.Fatalf("error %+v", e)
 		}
 	})
