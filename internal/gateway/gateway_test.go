@@ -302,3 +302,20 @@ func TestRequestIDEchoed(t *testing.T) {
 		t.Errorf("request id %q", resp.Header.Get("X-Request-Id"))
 	}
 }
+
+func TestWrongMethodAndPath(t *testing.T) {
+	h := newHarness(t, baseConfig(""), map[string]*fakeUpstream{})
+	for _, tc := range []struct {
+		method, path string
+		status       int
+	}{{"GET", "/v1/chat/completions", 405}, {"DELETE", "/v1/models", 405}, {"GET", "/v1/nothing", 404}} {
+		resp := h.do(tc.method, tc.path, keyA, "")
+		body := readAll(t, resp)
+		if resp.StatusCode != tc.status {
+			t.Errorf("%s %s: %d", tc.method, tc.path, resp.StatusCode)
+		}
+		if e := decodeJSON[errorResp](t, body); e.Error.Message == "" {
+			t.Errorf("%s %s: not an OpenAI error: %s", tc.method, tc.path, body)
+		}
+	}
+}

@@ -58,6 +58,13 @@ func (g *Gateway) routes() http.Handler {
 	guardAPI := func(w http.ResponseWriter, r *http.Request) { g.state.Load().guardAPI.ServeHTTP(w, r) }
 	mux.HandleFunc("/guardrail/", guardAPI)
 	mux.HandleFunc("GET /guardrails", guardAPI)
+	// The API's paths with another method get an OpenAI-style 405 rather than the mux's plain-text one.
+	for path, method := range map[string]string{"/v1/chat/completions": "POST", "/v1/embeddings": "POST", "/v1/models": "GET", "/v1/usage": "GET"} {
+		mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Allow", method)
+			writeAPIError(w, &apiError{Status: http.StatusMethodNotAllowed, Type: "invalid_request_error", Message: fmt.Sprintf("%s %s is not supported; use %s", r.Method, path, method), Code: "method_not_allowed"})
+		})
+	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeAPIError(w, &apiError{Status: http.StatusNotFound, Type: "invalid_request_error", Message: fmt.Sprintf("no route for %s %s", r.Method, api.Truncate(r.URL.Path, 100)), Code: "unknown_url"})
 	})
