@@ -87,8 +87,9 @@ lg=$!
 for _ in $(seq 20); do sleep 1; rss "$GW_PID"; done >"$OUT/rss-samples.txt"
 wait "$lg"
 cat "$OUT/rss-load.txt"
-echo "under load: max VmRSS $(awk '{print $2}' "$OUT/rss-samples.txt" | sort -n | tail -1) kB; $(rss "$GW_PID")" |
-	tee -a "$OUT/rss.txt"
+# VmHWM is the peak since start-up, earlier phases included; the samples' VmRSS is what this phase used.
+echo "under load: VmRSS max $(awk '{print $5}' "$OUT/rss-samples.txt" | sort -n | tail -1) kB," \
+	"last $(awk 'END {print $5}' "$OUT/rss-samples.txt") kB; $(rss "$GW_PID")" | tee -a "$OUT/rss.txt"
 
 echo "== added time to first token at $RATE req/s: streams, 3 rounds of $DURATION"
 "$OUT/bin/loadgen" compare -stream -rate "$RATE" -duration "$DURATION" -rounds 3 \
