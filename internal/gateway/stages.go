@@ -62,7 +62,7 @@ func (s *stages) apply(o *Options) {
 		for m, p := range cfg.Prices {
 			over[m] = metering.Price{InputPerMTok: p.InputPerMTok, OutputPerMTok: p.OutputPerMTok, CachedInputPerMTok: p.CachedInputPerMTok}
 		}
-		return metering.DefaultPrices().With(over).Cost
+		return metering.DefaultPrices().With(over).Pricer()
 	}
 }
 

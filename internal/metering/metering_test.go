@@ -311,3 +311,23 @@ func BenchmarkCost(b *testing.B) {
 		p.Cost("us.anthropic.claude-sonnet-4-20250514-v1:0", u)
 	}
 }
+
+// TestPricerMatchesCost checks the memoised pricer against Cost, twice per model so the second answer comes from
+// the memo, for known IDs, IDs found only through Lookup's fallbacks, and unknown ones.
+func TestPricerMatchesCost(t *testing.T) {
+	p := DefaultPrices()
+	price := p.Pricer()
+	u := provider.Usage{PromptTokens: 1234, CompletionTokens: 567, PromptTokensDetails: &provider.PromptTokensDetails{CachedTokens: 200}}
+	for _, model := range []string{"gpt-4o-mini", "gpt-4o-mini-2024-07-18", "us.amazon.nova-pro-v1:0", "no-such-model", ""} {
+		want, wantKnown := p.Cost(model, u)
+		for range 2 {
+			got, known := price(model, u)
+			if got != want || known != wantKnown {
+				t.Errorf("Pricer(%q) = %v, %v; Cost = %v, %v", model, got, known, want, wantKnown)
+			}
+		}
+	}
+	if _, known := price("gpt-4o-mini-2024-07-18", u); !known {
+		t.Error("a dated OpenAI ID should resolve through the fallbacks")
+	}
+}

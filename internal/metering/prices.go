@@ -12,6 +12,8 @@ import (
 	"math"
 	"regexp"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"go.yaml.in/yaml/v3"
 
@@ -99,6 +101,11 @@ func (p Prices) Cost(model string, u provider.Usage) (usd float64, known bool) {
 	if !ok {
 		return 0, false
 	}
+	return pr.cost(u), true
+}
+
+// cost prices usage at pr.
+func (pr Price) cost(u provider.Usage) float64 {
 	prompt := max(u.PromptTokens, 0)
 	cached := 0
 	if u.PromptTokensDetails != nil {
@@ -108,8 +115,7 @@ func (p Prices) Cost(model string, u provider.Usage) (usd float64, known bool) {
 	if cachedPrice == 0 {
 		cachedPrice = pr.InputPerMTok
 	}
-	usd = (float64(prompt-cached)*pr.InputPerMTok + float64(cached)*cachedPrice + float64(max(u.CompletionTokens, 0))*pr.OutputPerMTok) / 1e6
-	return usd, true
+	return (float64(prompt-cached)*pr.InputPerMTok + float64(cached)*cachedPrice + float64(max(u.CompletionTokens, 0))*pr.OutputPerMTok) / 1e6
 }
 
 var (
@@ -163,4 +169,38 @@ func (p Prices) Lookup(model string) (Price, string, bool) {
 		}
 	}
 	return Price{}, "", false
+}
+
+// Pricer is Cost with the lookup of each model ID remembered, for the request path: Lookup's fallbacks run regular
+// expressions, and a model ID missing from the table would otherwise pay for them on every request. The set of
+// model IDs a gateway sees is small (its configured targets), so the memo is not bounded beyond maxPricerModels.
+func (p Prices) Pricer() func(model string, u provider.Usage) (float64, bool) {
+	var memo sync.Map // model ID -> pricerEntry
+	var n atomic.Int64
+	return func(model string, u provider.Usage) (float64, bool) {
+		if e, ok := memo.Load(model); ok {
+			return e.(pricerEntry).cost(u)
+		}
+		pr, _, ok := p.Lookup(model)
+		e := pricerEntry{price: pr, known: ok}
+		if n.Add(1) <= maxPricerModels {
+			memo.Store(model, e)
+		}
+		return e.cost(u)
+	}
+}
+
+// maxPricerModels caps the memo against clients that could otherwise grow it with arbitrary model names.
+const maxPricerModels = 10_000
+
+type pricerEntry struct {
+	price Price
+	known bool
+}
+
+func (e pricerEntry) cost(u provider.Usage) (float64, bool) {
+	if !e.known {
+		return 0, false
+	}
+	return e.price.cost(u), true
 }
