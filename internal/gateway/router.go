@@ -203,12 +203,41 @@ func (g *Gateway) embed(ctx context.Context, st *state, rt *route, req *provider
 	return resp, err
 }
 
-// openStream is a stream whose first chunk has arrived: from here on the client sees bytes and the request can no
-// longer fail over.
+// openStream is a stream whose first substantive chunk has arrived: from here on the client sees bytes and the
+// request can no longer fail over. pending holds the chunks read so far, replayed by Recv.
 type openStream struct {
 	provider.Stream
-	first  *provider.Chunk
-	cancel context.CancelCauseFunc
+	pending []*provider.Chunk
+	cancel  context.CancelCauseFunc
+}
+
+// Recv replays the chunks read while opening the stream, then reads on.
+func (s *openStream) Recv() (*provider.Chunk, error) {
+	if len(s.pending) > 0 {
+		c := s.pending[0]
+		s.pending = s.pending[1:]
+		return c, nil
+	}
+	return s.Stream.Recv()
+}
+
+// maxHeld bounds the chunks held back while waiting for a substantive one.
+const maxHeld = 8
+
+// substantive reports whether a chunk carries something the client must not see twice: text, a tool call, a
+// refusal, a finish reason or usage. A role-only opening chunk (Anthropic's message_start, Bedrock's messageStart)
+// is not: an upstream that fails right after it can still be replaced.
+func substantive(c *provider.Chunk) bool {
+	if c.Usage != nil {
+		return true
+	}
+	for _, ch := range c.Choices {
+		d := ch.Delta
+		if d.Content != nil && *d.Content != "" || len(d.ToolCalls) > 0 || d.Refusal != nil || ch.FinishReason != nil {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *openStream) Close() error {
@@ -217,8 +246,8 @@ func (s *openStream) Close() error {
 	return err
 }
 
-// stream starts a streaming completion through the route. A target that fails before its first chunk is retried
-// or fallen back from like a non-streaming one; the target's timeout bounds the wait for that first chunk only.
+// stream starts a streaming completion through the route. A target that fails before its first substantive chunk
+// is retried or fallen back from like a non-streaming one; the target's timeout bounds the wait for that chunk only.
 func (g *Gateway) stream(ctx context.Context, st *state, rt *route, req *provider.ChatRequest, tr *trace) (*openStream, error) {
 	var out *openStream
 	err := g.run(ctx, st, rt, tr, func(ctx context.Context, t *target) error {
@@ -234,18 +263,29 @@ func (g *Gateway) stream(ctx context.Context, st *state, rt *route, req *provide
 			cancel(context.Canceled)
 			return attemptError(ctx, actx, err)
 		}
-		first, err := s.Recv()
-		timer.Stop()
-		if err != nil {
-			s.Close()
-			err = attemptError(ctx, actx, err)
-			cancel(context.Canceled)
-			if errors.Is(err, io.EOF) {
-				return &provider.Error{Code: provider.CodeMalformed, Message: "the upstream stream ended before any chunk"}
+		var pending []*provider.Chunk
+		for len(pending) < maxHeld {
+			c, err := s.Recv()
+			if errors.Is(err, io.EOF) && len(pending) > 0 {
+				break // a stream of role chunks only: let the client see it end
 			}
-			return err
+			if err != nil {
+				timer.Stop()
+				s.Close()
+				err = attemptError(ctx, actx, err)
+				cancel(context.Canceled)
+				if errors.Is(err, io.EOF) {
+					return &provider.Error{Code: provider.CodeMalformed, Message: "the upstream stream ended before any chunk"}
+				}
+				return err
+			}
+			pending = append(pending, c)
+			if substantive(c) {
+				break
+			}
 		}
-		out = &openStream{Stream: s, first: first, cancel: cancel}
+		timer.Stop()
+		out = &openStream{Stream: s, pending: pending, cancel: cancel}
 		return nil
 	})
 	return out, err

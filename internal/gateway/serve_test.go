@@ -156,7 +156,8 @@ func TestShutdownFinishesStreams(t *testing.T) {
 	r.done <- nil // for the cleanup
 }
 
-// gatedStream holds every chunk after the first until gate closes.
+// gatedStream holds every chunk after the first text ("one") until gate closes: the role-only chunk before it
+// is held by the router, so the text is the first thing the client receives.
 type gatedStream struct {
 	inner *sliceStream
 	gate  chan struct{}
@@ -165,7 +166,7 @@ type gatedStream struct {
 
 func (s *gatedStream) Recv() (*provider.Chunk, error) {
 	s.n++
-	if s.n == 2 {
+	if s.n == 3 {
 		<-s.gate
 	}
 	return s.inner.Recv()

@@ -99,7 +99,11 @@ func (g *Gateway) streamChat(ctx context.Context, w http.ResponseWriter, c *call
 	var acc assembled
 	guards := map[int]*guard.Stream{}
 	blocked := false
-	chunk := s.first
+	chunk, err := s.Recv() // the first held chunk: it is there
+	if err != nil {
+		c.fail(w, upstreamError(err))
+		return nil
+	}
 	for {
 		if chunk.Usage != nil {
 			u := *chunk.Usage

@@ -71,8 +71,11 @@ func TestStreamUsageChunk(t *testing.T) {
 func TestStreamFailsOverBeforeFirstByte(t *testing.T) {
 	ups := map[string]*fakeUpstream{
 		"m1": {stream: func(ctx context.Context, _ int, _ *provider.ChatRequest) (provider.Stream, error) {
-			// HTTP 200, then an error event before any chunk (as Anthropic does).
-			return &sliceStream{ctx: ctx, closed: make(chan struct{}), err: &provider.Error{Status: 529, Code: provider.CodeUpstream, Message: "overloaded"}}, nil
+			// HTTP 200 and message_start (a role-only chunk), then an overloaded error event, as Anthropic does.
+			s := chunks(ctx, "m1")
+			s.chunks = s.chunks[:1]
+			s.err = &provider.Error{Status: 529, Code: provider.CodeUpstream, Message: "overloaded"}
+			return s, nil
 		}},
 	}
 	h := newHarness(t, baseConfig(""), ups)
@@ -83,6 +86,9 @@ func TestStreamFailsOverBeforeFirstByte(t *testing.T) {
 	}
 	if rec := h.audit.Records()[0]; rec.Target != "up2/m2" {
 		t.Errorf("served by %q", rec.Target)
+	}
+	if n := strings.Count(string(body), `"role":"assistant"`); n != 1 {
+		t.Errorf("the client saw %d role chunks, want 1: %s", n, body)
 	}
 }
 
