@@ -150,7 +150,7 @@ plans, milestones and reports, and a CI gate.`,
 		return &exitError{code: ExitInvalid, err: fmt.Errorf("%w (run '%s --help' for usage)", err, c.CommandPath())}
 	})
 	root.AddCommand(a.reviewCommand(), a.scanCommand(), a.monitorCommand(), a.lensCommand(), a.versionCommand())
-	root.AddCommand(a.guardCommand())
+	root.AddCommand(a.guardCommand(), a.gatewayCommand())
 	root.CompletionOptions.HiddenDefaultCmd = true
 	return root
 }

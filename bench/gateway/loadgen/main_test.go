@@ -1,0 +1,51 @@
+package main
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+)
+
+func TestQuantiles(t *testing.T) {
+	var d []time.Duration
+	for i := 100; i >= 1; i-- { // unsorted on purpose
+		d = append(d, time.Duration(i)*time.Millisecond)
+	}
+	got := quantiles(d)
+	want := Quantiles{P50: 50, P90: 90, P99: 99, Max: 100}
+	if got != want {
+		t.Errorf("quantiles = %+v, want %+v", got, want)
+	}
+	if got := quantiles(nil); got != (Quantiles{}) {
+		t.Errorf("quantiles(nil) = %+v", got)
+	}
+}
+
+func TestMedian(t *testing.T) {
+	rs := []Result{{Achieved: 3}, {Achieved: 1}, {Achieved: 2}, {Achieved: 10}}
+	if got := median(rs, func(r Result) float64 { return r.Achieved }); got != 2.5 {
+		t.Errorf("median = %v, want 2.5", got)
+	}
+}
+
+func TestMeteredTokens(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = w.Write([]byte(`# HELP walens_gateway_tokens_total Tokens.
+# TYPE walens_gateway_tokens_total counter
+walens_gateway_tokens_total{kind="completion",model="a"} 160
+walens_gateway_tokens_total{kind="prompt",model="a"} 110
+walens_gateway_tokens_total{kind="prompt",model="b"} 5
+walens_gateway_tokens_total{kind="cached_prompt",model="b"} 3
+walens_gateway_requests_total{model="a",status="200",target="x"} 10
+`))
+	}))
+	defer srv.Close()
+	p, c, err := meteredTokens(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p != 115 || c != 160 {
+		t.Errorf("prompt %v, completion %v; want 115, 160 (cached_prompt is part of prompt)", p, c)
+	}
+}
