@@ -13,12 +13,20 @@ func Fold(s string) *Text { return FoldCanonical(Canonical(s)) }
 
 // FoldCanonical folds a view made by Canonical, so callers that need both views normalise once.
 func FoldCanonical(c *Text) *Text {
+	if isASCII(c.S) {
+		return joinSpelled(foldASCII(c))
+	}
+	return foldSlow(c)
+}
+
+// foldSlow is FoldCanonical for any view, character by character.
+func foldSlow(c *Text) *Text {
 	s := c.S
 	b := newBuilder(len(s))
 	// First pass: lower case and leetspeak, word by word.
 	for i := 0; i < len(s); {
 		if s[i] == ' ' {
-			b.byte(' ', int(c.offs[i]))
+			b.byte(' ', c.off(i))
 			i++
 			continue
 		}
@@ -29,9 +37,62 @@ func FoldCanonical(c *Text) *Text {
 		foldWord(b, c, i, j)
 		i = j
 	}
-	lower := b.text(int(c.offs[len(s)]))
+	lower := b.text(c.off(len(s)))
 	return joinSpelled(lower)
 }
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// foldASCII is the first pass of FoldCanonical for an ASCII view, where folding changes bytes but never their
+// number, so the folded view shares the canonical view's offsets. It gives what foldWord gives, word by word.
+func foldASCII(c *Text) *Text {
+	s := c.S
+	buf := make([]byte, len(s))
+	anyLeet := false
+	for k := 0; k < len(s); k++ {
+		x := s[k]
+		buf[k] = lowerASCII[x]
+		anyLeet = anyLeet || leet[x] != 0
+	}
+	if anyLeet {
+		for i := 0; i < len(s); {
+			if s[i] == ' ' {
+				i++
+				continue
+			}
+			j, has := i, false
+			for ; j < len(s) && s[j] != ' '; j++ {
+				has = has || leet[s[j]] != 0
+			}
+			if has && looksLeet(s[i:j]) {
+				for k := i; k < j; k++ {
+					if leet[s[k]] != 0 && inWord(s, i, j, k) {
+						buf[k] = leet[s[k]]
+					}
+				}
+			}
+			i = j
+		}
+	}
+	return &Text{S: string(buf), offs: c.offs, ident: c.ident}
+}
+
+var lowerASCII = func() (t [256]byte) {
+	for c := range t {
+		t[c] = byte(c)
+		if 'A' <= c && c <= 'Z' {
+			t[c] = byte(c) + 'a' - 'A'
+		}
+	}
+	return t
+}()
 
 // leet maps the digits and symbols that stand in for letters.
 var leet = [256]byte{'0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '8': 'b', '@': 'a', '$': 's', '!': 'i', '|': 'l'}
@@ -43,7 +104,7 @@ func foldWord(b *builder, c *Text, i, j int) {
 	decode := looksLeet(s[i:j])
 	for k := i; k < j; {
 		r, size := utf8.DecodeRuneInString(s[k:])
-		at := int(c.offs[k])
+		at := c.off(k)
 		if r < utf8.RuneSelf {
 			x := byte(r)
 			if 'A' <= x && x <= 'Z' {
@@ -111,16 +172,16 @@ func joinSpelled(t *Text) *Text {
 			end := i + n
 			for k := i; k < end; k++ {
 				if isLetter(s[k]) {
-					b.byte(s[k], int(t.offs[k]))
+					b.byte(s[k], t.off(k))
 				}
 			}
 			i = end
 			continue
 		}
-		b.byte(s[i], int(t.offs[i]))
+		b.byte(s[i], t.off(i))
 		i++
 	}
-	return b.text(int(t.offs[len(s)]))
+	return b.text(t.off(len(s)))
 }
 
 func isSep(c byte) bool { return c == ' ' || c == '.' || c == '-' || c == '_' || c == '*' }
@@ -142,9 +203,12 @@ func spelledRun(s string, i int) int {
 	return k - i
 }
 
+// hasSpelled reports whether spelledRun finds a run anywhere in s: three single letters, each with a separator
+// or an end of the text on both sides.
 func hasSpelled(s string) bool {
 	for i := 0; i+4 < len(s); i++ {
-		if isLetter(s[i]) && isSep(s[i+1]) && isLetter(s[i+2]) && isSep(s[i+3]) && isLetter(s[i+4]) {
+		if isLetter(s[i]) && isSep(s[i+1]) && isLetter(s[i+2]) && isSep(s[i+3]) && isLetter(s[i+4]) &&
+			(i == 0 || isSep(s[i-1])) && (i+5 == len(s) || isSep(s[i+5])) {
 			return true
 		}
 	}
