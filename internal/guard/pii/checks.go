@@ -259,6 +259,7 @@ const (
 	cUpper
 	cLower
 	cHex
+	cAddrSep // ':', '.' and '-', which join the groups of MAC and IPv6 addresses
 )
 
 var ctype = func() (t [256]uint8) {
@@ -273,6 +274,9 @@ var ctype = func() (t [256]uint8) {
 	}
 	for _, c := range "abcdefABCDEF" {
 		t[c] |= cHex
+	}
+	for _, c := range ":.-" {
+		t[c] |= cAddrSep
 	}
 	return t
 }()

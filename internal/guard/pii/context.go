@@ -150,9 +150,8 @@ type word struct {
 }
 
 // splitWords finds the words of s (runs of letters and digits that start with a letter, with inner apostrophes)
-// and the cues each signals, alone or with the word before it. lc is s in lower case.
-func splitWords(s, lc string) []word {
-	out := make([]word, 0, len(s)/4+1)
+// and the cues each signals, alone or with the word before it, appending them to out. lc is s in lower case.
+func splitWords(s, lc string, out []word) []word {
 	for i := 0; i < len(s); {
 		if !letter(s[i]) {
 			i++
@@ -181,6 +180,24 @@ func splitWords(s, lc string) []word {
 // before returns the cues of up to n words that end before pos, start within reach bytes of it and are in the
 // same sentence: "...about my recent order. Charge 4111 ..." does not make the card number an order number.
 func (sc *scan) before(pos, n, reach int) cue {
+	// The candidates of a run of digit groups share their start, and each asks about its context twice: keep
+	// the last answer per question.
+	m := &sc.memo[(n*3+reach)%len(sc.memo)]
+	if m.set && m.pos == pos && m.n == n && m.reach == reach {
+		return m.c
+	}
+	c := sc.cuesBefore(pos, n, reach)
+	*m = beforeMemo{pos: pos, n: n, reach: reach, c: c, set: true}
+	return c
+}
+
+type beforeMemo struct {
+	pos, n, reach int
+	c             cue
+	set           bool
+}
+
+func (sc *scan) cuesBefore(pos, n, reach int) cue {
 	k := sort.Search(len(sc.words), func(i int) bool { return sc.words[i].end > pos })
 	var c cue
 	limit := pos
@@ -215,10 +232,11 @@ func sentenceBreak(gap string, wordLen int) bool {
 	return false
 }
 
-// wordsAfter returns the lower-cased words that follow pos, up to n of them, skipping only spaces and hyphens.
-func (sc *scan) wordsAfter(pos, n int) []string {
+// wordsAfter appends to out the lower-cased words that follow pos, up to cap(out) of them, skipping only spaces
+// and hyphens.
+func (sc *scan) wordsAfter(pos int, out []string) []string {
+	n := cap(out)
 	k := sort.Search(len(sc.words), func(i int) bool { return sc.words[i].start >= pos })
-	var out []string
 	last := pos
 	for i := k; i < len(sc.words) && len(out) < n; i++ {
 		w := sc.words[i]

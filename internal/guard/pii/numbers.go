@@ -113,6 +113,9 @@ func (sc *scan) numberRun(run []group) {
 // shape describes a formatted number by its digit-run lengths and separators: "(555) 123-4567" is "(3) 3-4".
 // Candidates are at most a few dozen bytes, so both strings are built on the stack.
 func shape(raw string) (digits, sh string) {
+	if len(raw) <= 64 && allDigits(raw) {
+		return raw, itoa(len(raw)) // what the loop below gives, without copying
+	}
 	var d, b [64]byte
 	nd, nb := 0, 0
 	for i := 0; i < len(raw) && nd < len(d) && nb < len(b)-2; {
@@ -390,7 +393,8 @@ func (sc *scan) age(start, end, v int, pre cue) {
 	if v > 120 {
 		return
 	}
-	next := sc.wordsAfter(end, 3)
+	var buf [3]string
+	next := sc.wordsAfter(end, buf[:0])
 	score := 0.0
 	switch {
 	case len(next) >= 2 && oneOf(next[0], "years", "year", "yrs", "yr") && next[1] == "old":
@@ -422,8 +426,23 @@ func ipv4(s string) bool {
 }
 
 func itoa(n int) string {
+	if n >= 0 && n < len(smallInts) {
+		return smallInts[n]
+	}
+	return formatInt(n)
+}
+
+func formatInt(n int) string {
 	if n >= 10 {
 		return string([]byte{byte('0' + n/10), byte('0' + n%10)})
 	}
 	return string([]byte{byte('0' + n)})
 }
+
+// smallInts holds itoa's answers for the lengths numbers have, so judging a number allocates nothing.
+var smallInts = func() (t [100]string) {
+	for n := range t {
+		t[n] = formatInt(n)
+	}
+	return t
+}()

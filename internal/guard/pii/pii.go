@@ -11,8 +11,10 @@
 package pii
 
 import (
+	"cmp"
 	"slices"
 	"sort"
+	"sync"
 )
 
 // Type is a Bedrock PII entity type name.
@@ -119,6 +121,7 @@ func (s *Scanner) Scan(text string) []Finding {
 			keep = append(keep, f)
 		}
 	}
+	sc.release()
 	return resolve(keep)
 }
 
@@ -128,7 +131,7 @@ func resolve(fs []Finding) []Finding {
 	if len(fs) < 2 {
 		return fs
 	}
-	sort.Slice(fs, func(i, j int) bool { return fs[i].Start < fs[j].Start })
+	slices.SortFunc(fs, func(a, b Finding) int { return cmp.Compare(a.Start, b.Start) })
 	var out []Finding
 	for i := 0; i < len(fs); {
 		j, end := i+1, fs[i].End
@@ -172,15 +175,33 @@ type scan struct {
 	words []word
 	all   cue // every cue in the text, so scanners can skip work no word asks for
 	found []Finding
+	memo  [8]beforeMemo
 }
 
+// scans keeps the buffers of finished scans for the next: most of a scan's allocations are its word and
+// candidate lists, which reach the same sizes call after call.
+var scans = sync.Pool{New: func() any { return new(scan) }}
+
 func newScan(s string) *scan {
-	sc := &scan{s: s, lc: lowerASCII(s)}
-	sc.words = splitWords(s, sc.lc)
+	sc := scans.Get().(*scan)
+	*sc = scan{s: s, lc: lowerASCII(s), words: sc.words[:0], found: sc.found[:0]}
+	if cap(sc.words) == 0 {
+		sc.words = make([]word, 0, len(s)/4+1)
+	}
+	sc.words = splitWords(s, sc.lc, sc.words)
 	for _, w := range sc.words {
 		sc.all |= w.cues
 	}
 	return sc
+}
+
+// release returns the scan's buffers for reuse; nothing of the scan may be used after.
+func (sc *scan) release() {
+	if cap(sc.words) > 1<<16 || cap(sc.found) > 1<<12 {
+		return // a rare huge input: let its buffers go rather than pin them
+	}
+	*sc = scan{words: sc.words[:0], found: sc.found[:0]}
+	scans.Put(sc)
 }
 
 func (sc *scan) add(t Type, start, end int, score float64) {

@@ -280,7 +280,7 @@ func hexByte(c byte) bool { return ctype[c]&cHex != 0 }
 func (sc *scan) hexAddresses() {
 	s := sc.s
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; !(hexByte(c) || c == ':') || i > 0 && (alnum(s[i-1]) || strings.IndexByte(":.-", s[i-1]) >= 0) {
+		if c := s[i]; !(hexByte(c) || c == ':') || i > 0 && ctype[s[i-1]]&(cDigit|cUpper|cLower|cAddrSep) != 0 {
 			continue
 		}
 		if i+17 <= len(s) && (s[i+2] == ':' || s[i+2] == '-') && mac(s[i:i+17]) && (i+17 == len(s) || !alnum(s[i+17]) && s[i+17] != s[i+2]) {
