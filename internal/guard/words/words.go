@@ -26,6 +26,16 @@ type Matcher struct {
 	// longer phrase starts with it (so a match can continue).
 	nodes   map[uint64]*node
 	longest int
+	// filter has bit h%filterBits set for the hash h of every node, so that the words of ordinary text, which
+	// start no phrase, cost a bit test instead of a map lookup.
+	filter []uint64
+}
+
+const filterBits = 1 << 16
+
+func (m *Matcher) mayHave(h uint64) bool {
+	b := h % filterBits
+	return m.filter[b/64]&(1<<(b%64)) != 0
 }
 
 type node struct {
@@ -74,6 +84,11 @@ func New(phrases []string) *Matcher {
 		n.phrases = append(n.phrases, phrase{id, words})
 		m.longest = max(m.longest, len(words))
 	}
+	m.filter = make([]uint64, filterBits/64)
+	for h := range m.nodes {
+		b := h % filterBits
+		m.filter[b/64] |= 1 << (b % 64)
+	}
 	return m
 }
 
@@ -112,6 +127,9 @@ func (m *Matcher) FindWords(t *normalize.Text, ws Words, all bool) []Match {
 		for n := 1; n <= m.longest && i+n <= len(ws); n++ {
 			words = append(words, ws[i+n-1].text)
 			h = extend(h, ws[i+n-1].text)
+			if !m.mayHave(h) {
+				break
+			}
 			x := m.nodes[h]
 			if x == nil {
 				break
@@ -158,7 +176,14 @@ func tokens(s string) []token {
 	return out
 }
 
-func wordByte(c byte) bool { return 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c >= 0x80 }
+func wordByte(c byte) bool { return wordBytes[c] }
+
+var wordBytes = func() (t [256]bool) {
+	for c := range t {
+		t[c] = 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c >= 0x80
+	}
+	return t
+}()
 
 const hashSeed = uint64(14695981039346656037)
 
