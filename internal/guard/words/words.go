@@ -62,7 +62,8 @@ func (m *Matcher) node(h uint64) *node {
 func New(phrases []string) *Matcher {
 	m := &Matcher{nodes: map[uint64]*node{}}
 	for id, p := range phrases {
-		ws := tokens(normalize.Fold(p).S)
+		folded := normalize.Fold(p).S
+		ws := tokens(folded)
 		if len(ws) == 0 {
 			continue
 		}
@@ -71,7 +72,7 @@ func New(phrases []string) *Matcher {
 		}
 		words := make([]string, len(ws))
 		for i, w := range ws {
-			words[i] = w.text
+			words[i] = w.text(folded)
 		}
 		h := hashSeed
 		for i, w := range words {
@@ -125,8 +126,9 @@ func (m *Matcher) FindWords(t *normalize.Text, ws Words, all bool) []Match {
 		words = words[:0]
 		h := hashSeed
 		for n := 1; n <= m.longest && i+n <= len(ws); n++ {
-			words = append(words, ws[i+n-1].text)
-			h = extend(h, ws[i+n-1].text)
+			w := ws[i+n-1].text(t.S)
+			words = append(words, w)
+			h = extend(h, w)
 			if !m.mayHave(h) {
 				break
 			}
@@ -142,7 +144,7 @@ func (m *Matcher) FindWords(t *normalize.Text, ws Words, all bool) []Match {
 					seen = map[int]bool{}
 				}
 				seen[p.id] = true
-				s, e := t.Orig(ws[i].start, ws[i+n-1].end)
+				s, e := t.Orig(int(ws[i].start), int(ws[i+n-1].end))
 				out = append(out, Match{ID: p.id, Start: s, End: e})
 			}
 			if !x.prefix {
@@ -153,14 +155,21 @@ func (m *Matcher) FindWords(t *normalize.Text, ws Words, all bool) []Match {
 	return out
 }
 
-type token struct {
-	text       string
-	start, end int
-}
+// token is a word of a folded view, by its byte offsets (views are at most a few MiB).
+type token struct{ start, end int32 }
+
+func (w token) text(s string) string { return s[w.start:w.end] }
 
 // tokens splits folded text into words: runs of ASCII letters and digits and of non-ASCII characters.
 func tokens(s string) []token {
-	out := make([]token, 0, len(s)/5+1)
+	// Count first, so the list is one allocation of the right size.
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if wordBytes[s[i]] && (i == 0 || !wordBytes[s[i-1]]) {
+			n++
+		}
+	}
+	out := make([]token, 0, n)
 	for i := 0; i < len(s); {
 		if !wordByte(s[i]) {
 			i++
@@ -170,7 +179,7 @@ func tokens(s string) []token {
 		for j < len(s) && wordByte(s[j]) {
 			j++
 		}
-		out = append(out, token{s[i:j], i, j})
+		out = append(out, token{int32(i), int32(j)})
 		i = j
 	}
 	return out
