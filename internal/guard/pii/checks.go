@@ -260,6 +260,8 @@ const (
 	cLower
 	cHex
 	cAddrSep // ':', '.' and '-', which join the groups of MAC and IPv6 addresses
+	cKeyChar // letters, digits, '/' and '+': the alphabet of AWS secret keys
+	cColon
 )
 
 var ctype = func() (t [256]uint8) {
@@ -278,6 +280,12 @@ var ctype = func() (t [256]uint8) {
 	for _, c := range ":.-" {
 		t[c] |= cAddrSep
 	}
+	for c := range t {
+		if t[c]&(cDigit|cUpper|cLower) != 0 || c == '/' || c == '+' {
+			t[c] |= cKeyChar
+		}
+	}
+	t[':'] |= cColon
 	return t
 }()
 

@@ -230,7 +230,7 @@ func (sc *scan) plate(i, j int, pre cue, letters, digits int) {
 // word such as "secret" or near an access key ID.
 func (sc *scan) secrets() {
 	s := sc.s
-	isKey := func(c byte) bool { return alnum(c) || c == '/' || c == '+' }
+	isKey := func(c byte) bool { return ctype[c]&cKeyChar != 0 }
 	for i := 0; i+40 <= len(s); {
 		if !isKey(s[i]) {
 			i++
@@ -280,7 +280,7 @@ func hexByte(c byte) bool { return ctype[c]&cHex != 0 }
 func (sc *scan) hexAddresses() {
 	s := sc.s
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; !(hexByte(c) || c == ':') || i > 0 && ctype[s[i-1]]&(cDigit|cUpper|cLower|cAddrSep) != 0 {
+		if ctype[s[i]]&(cHex|cColon) == 0 || i > 0 && ctype[s[i-1]]&(cDigit|cUpper|cLower|cAddrSep) != 0 {
 			continue
 		}
 		if i+17 <= len(s) && (s[i+2] == ':' || s[i+2] == '-') && mac(s[i:i+17]) && (i+17 == len(s) || !alnum(s[i+17]) && s[i+17] != s[i+2]) {
