@@ -197,6 +197,35 @@ type beforeMemo struct {
 	set           bool
 }
 
+// numberContext is before(pos, 6, 64) and before(pos, 3, 32) in one walk, the two questions number asks: the
+// nearer question's words are a prefix of the farther one's, since each word back is further away.
+func (sc *scan) numberContext(pos int) (pre, near cue) {
+	if m := &sc.numMemo; m.set && m.pos == pos {
+		return m.pre, m.near
+	}
+	k := sort.Search(len(sc.words), func(i int) bool { return sc.words[i].end > pos })
+	limit := pos
+	for i := k - 1; i >= 0 && i >= k-6; i-- {
+		dist := pos - sc.words[i].start
+		if dist > 64 || sentenceBreak(sc.s[sc.words[i].end:limit], sc.words[i].end-sc.words[i].start) {
+			break
+		}
+		pre |= sc.words[i].cues
+		if i >= k-3 && dist <= 32 {
+			near |= sc.words[i].cues
+		}
+		limit = sc.words[i].start
+	}
+	sc.numMemo = numberMemo{pos: pos, pre: pre, near: near, set: true}
+	return pre, near
+}
+
+type numberMemo struct {
+	pos       int
+	pre, near cue
+	set       bool
+}
+
 func (sc *scan) cuesBefore(pos, n, reach int) cue {
 	k := sort.Search(len(sc.words), func(i int) bool { return sc.words[i].end > pos })
 	var c cue

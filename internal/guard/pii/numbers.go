@@ -163,8 +163,7 @@ func (sc *scan) number(start, end int) {
 	if n == 0 || n > 19 {
 		return
 	}
-	pre := sc.before(start, 6, 64)
-	near := sc.before(start, 3, 32)
+	pre, near := sc.numberContext(start)
 	// Words that name other kinds of numbers count only right before the number ("order number 4111...",
 	// "invoice 415-555-0132"), and not when a word for the type itself is there too.
 	other := near&cOther != 0

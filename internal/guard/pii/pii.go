@@ -175,7 +175,8 @@ type scan struct {
 	words []word
 	all   cue // every cue in the text, so scanners can skip work no word asks for
 	found []Finding
-	memo  [8]beforeMemo
+	memo    [8]beforeMemo
+	numMemo numberMemo
 }
 
 // scans keeps the buffers of finished scans for the next: most of a scan's allocations are its word and
