@@ -170,11 +170,11 @@ func best(cluster []Finding) []Finding {
 
 // scan is the state of one Scan call: the text, its words with the context cues they carry, and candidates.
 type scan struct {
-	s     string
-	lc    string // s with ASCII letters in lower case: same length, same offsets
-	words []word
-	all   cue // every cue in the text, so scanners can skip work no word asks for
-	found []Finding
+	s       string
+	lc      string // s with ASCII letters in lower case: same length, same offsets
+	words   []word
+	all     cue // every cue in the text, so scanners can skip work no word asks for
+	found   []Finding
 	memo    [8]beforeMemo
 	numMemo numberMemo
 }
