@@ -55,31 +55,27 @@ func isASCII(s string) bool {
 func foldASCII(c *Text) *Text {
 	s := c.S
 	buf := make([]byte, len(s))
-	anyLeet := false
-	for k := 0; k < len(s); k++ {
-		x := s[k]
-		buf[k] = lowerASCII[x]
-		anyLeet = anyLeet || leet[x] != 0
-	}
-	if anyLeet {
-		for i := 0; i < len(s); {
-			if s[i] == ' ' {
-				i++
-				continue
-			}
-			j, has := i, false
-			for ; j < len(s) && s[j] != ' '; j++ {
-				has = has || leet[s[j]] != 0
-			}
-			if has && looksLeet(s[i:j]) {
-				for k := i; k < j; k++ {
-					if leet[s[k]] != 0 && inWord(s, i, j, k) {
-						buf[k] = leet[s[k]]
-					}
+	for i := 0; i < len(s); {
+		if s[i] == ' ' {
+			buf[i] = ' '
+			i++
+			continue
+		}
+		// Lower-case the word, noting whether it holds any stand-in character at all.
+		j, stand := i, byte(0)
+		for ; j < len(s) && s[j] != ' '; j++ {
+			x := s[j]
+			buf[j] = lowerASCII[x]
+			stand |= leet[x]
+		}
+		if stand != 0 && looksLeet(s[i:j]) {
+			for k := i; k < j; k++ {
+				if leet[s[k]] != 0 && inWord(s, i, j, k) {
+					buf[k] = leet[s[k]]
 				}
 			}
-			i = j
 		}
+		i = j
 	}
 	return &Text{S: string(buf), offs: c.offs, ident: c.ident}
 }
@@ -207,10 +203,31 @@ func spelledRun(s string, i int) int {
 // or an end of the text on both sides.
 func hasSpelled(s string) bool {
 	for i := 0; i+4 < len(s); i++ {
-		if isLetter(s[i]) && isSep(s[i+1]) && isLetter(s[i+2]) && isSep(s[i+3]) && isLetter(s[i+4]) &&
+		// The separator after the first letter is the rarest condition: test it first.
+		if spellClass[s[i+1]] == spellSep && spellClass[s[i]] == spellLetter && spellClass[s[i+2]] == spellLetter &&
+			spellClass[s[i+3]] == spellSep && spellClass[s[i+4]] == spellLetter &&
 			(i == 0 || isSep(s[i-1])) && (i+5 == len(s) || isSep(s[i+5])) {
 			return true
 		}
 	}
 	return false
 }
+
+const (
+	spellOther = iota
+	spellLetter
+	spellSep
+)
+
+// spellClass is isLetter and isSep as one table.
+var spellClass = func() (t [256]uint8) {
+	for c := range t {
+		switch {
+		case isLetter(byte(c)):
+			t[c] = spellLetter
+		case isSep(byte(c)):
+			t[c] = spellSep
+		}
+	}
+	return t
+}()
