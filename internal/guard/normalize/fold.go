@@ -30,11 +30,16 @@ func foldSlow(c *Text) *Text {
 			i++
 			continue
 		}
-		j := i
+		j, ascii := i, true
 		for j < len(s) && s[j] != ' ' {
+			ascii = ascii && s[j] < utf8.RuneSelf
 			j++
 		}
-		foldWord(b, c, i, j)
+		if ascii {
+			foldASCIIWord(b, c, i, j)
+		} else {
+			foldWord(b, c, i, j)
+		}
 		i = j
 	}
 	lower := b.text(c.off(len(s)))
@@ -116,6 +121,34 @@ func foldWord(b *builder, c *Text, i, j int) {
 	}
 }
 
+// foldASCIIWord is foldWord for a word of ASCII bytes, which keep their number: it copies the word and its
+// offsets whole and then changes bytes in place.
+func foldASCIIWord(b *builder, c *Text, i, j int) {
+	s := c.S
+	n := len(b.b)
+	b.b = append(b.b, s[i:j]...)
+	stand := byte(0)
+	for k := n; k < len(b.b); k++ {
+		x := b.b[k]
+		b.b[k] = lowerASCII[x]
+		stand |= leet[x]
+	}
+	if stand != 0 && looksLeet(s[i:j]) {
+		for k := i; k < j; k++ {
+			if leet[s[k]] != 0 && inWord(s, i, j, k) {
+				b.b[n+k-i] = leet[s[k]]
+			}
+		}
+	}
+	if c.ident {
+		for k := i; k < j; k++ {
+			b.offs = append(b.offs, int32(k))
+		}
+	} else {
+		b.offs = append(b.offs, c.offs[i:j]...)
+	}
+}
+
 // inWord reports whether the symbol at k sits between letters or starts a word followed by letters, so "hello!"
 // keeps its exclamation mark while "h!tler" and "$hit" are decoded.
 func inWord(s string, i, j, k int) bool {
@@ -157,10 +190,15 @@ func looksLeet(w string) bool {
 
 // joinSpelled joins runs of three or more single letters separated by one space or one of . - _ * into a word.
 func joinSpelled(t *Text) *Text {
-	s := t.S
-	if !hasSpelled(s) {
+	if !hasSpelled(t.S) {
 		return t
 	}
+	return joinRuns(t)
+}
+
+// joinRuns is joinSpelled's copy, made only when there is a run to join.
+func joinRuns(t *Text) *Text {
+	s := t.S
 	b := newBuilder(len(s))
 	for i := 0; i < len(s); {
 		if n := spelledRun(s, i); n > 0 {

@@ -9,6 +9,7 @@
 package normalize
 
 import (
+	"slices"
 	"unicode"
 	"unicode/utf8"
 
@@ -78,6 +79,16 @@ func newBuilder(n int) *builder {
 func (b *builder) byte(c byte, at int) {
 	b.b = append(b.b, c)
 	b.offs = append(b.offs, int32(at))
+}
+
+// ascii appends a run of the input that stays as it is: byte k of run came from offset at+k.
+func (b *builder) ascii(run string, at int) {
+	b.b = append(b.b, run...)
+	n := len(b.offs)
+	b.offs = slices.Grow(b.offs, len(run))[:n+len(run)]
+	for k := range len(run) {
+		b.offs[n+k] = int32(at + k)
+	}
 }
 
 func (b *builder) rune(r rune, at int) {
@@ -151,6 +162,16 @@ func canonicalSlow(s string) *Text {
 	var buf [4 * utf8.UTFMax]byte
 	for i := 0; i < len(s); {
 		c := s[i]
+		if asciiClass[c] == asciiPrintable {
+			// Runs of printable ASCII between the characters that need work are copied whole.
+			j := i + 1
+			for j < len(s) && asciiClass[s[j]] == asciiPrintable {
+				j++
+			}
+			b.ascii(s[i:j], i)
+			i = j
+			continue
+		}
 		if c < utf8.RuneSelf {
 			switch {
 			case c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f':
