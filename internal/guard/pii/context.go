@@ -1,9 +1,6 @@
 package pii
 
-import (
-	"sort"
-	"strings"
-)
+import "sort"
 
 // cue is a set of context kinds a word (or a two-word phrase ending at it) signals.
 type cue uint64
@@ -120,16 +117,26 @@ type keyFilter [(24*27*27 + 63) / 64]uint64
 
 func filterIndex(k string) int {
 	l := min(len(k), 23)
-	c1 := 26
-	if len(k) > 1 && lower(k[1]) {
-		c1 = int(k[1] - 'a')
+	c0, c1 := 26, 26
+	if len(k) > 0 {
+		c0 = int(letterIndex[k[0]])
 	}
-	c0 := 26
-	if len(k) > 0 && lower(k[0]) {
-		c0 = int(k[0] - 'a')
+	if len(k) > 1 {
+		c1 = int(letterIndex[k[1]])
 	}
 	return (l*27+c0)*27 + c1
 }
+
+// letterIndex numbers the lower-case letters 0-25; every other byte is 26.
+var letterIndex = func() (t [256]uint8) {
+	for c := range t {
+		t[c] = 26
+		if 'a' <= c && c <= 'z' {
+			t[c] = uint8(c - 'a')
+		}
+	}
+	return t
+}()
 
 func (f *keyFilter) add(k string) { i := filterIndex(k); f[i/64] |= 1 << (i % 64) }
 
@@ -284,19 +291,20 @@ func (sc *scan) wordsAfter(pos int, out []string) []string {
 }
 
 func lowerASCII(s string) string {
-	ascii := true
-	for i := 0; i < len(s) && ascii; i++ {
-		ascii = s[i] < 0x80
-	}
-	if ascii {
-		// The same answer for ASCII text, with one copy instead of two (none when nothing is upper case).
-		return strings.ToLower(s)
-	}
-	b := []byte(s)
-	for i, c := range b {
-		if upper(c) {
-			b[i] = c | 0x20
-		}
+	b := make([]byte, len(s))
+	for i := 0; i < len(s); i++ {
+		b[i] = lowerByte[s[i]]
 	}
 	return string(b)
 }
+
+// lowerByte lower-cases ASCII letters and leaves every other byte, including those of multi-byte characters.
+var lowerByte = func() (t [256]byte) {
+	for c := range t {
+		t[c] = byte(c)
+		if 'A' <= c && c <= 'Z' {
+			t[c] = byte(c) | 0x20
+		}
+	}
+	return t
+}()
