@@ -111,13 +111,9 @@ func (sc *scan) numberRun(run []group) {
 }
 
 // shape describes a formatted number by its digit-run lengths and separators: "(555) 123-4567" is "(3) 3-4".
-// Candidates are at most a few dozen bytes, so both strings are built on the stack.
-func shape(raw string) (digits, sh string) {
-	if len(raw) <= 64 && allDigits(raw) {
-		return raw, itoa(len(raw)) // what the loop below gives, without copying
-	}
-	var d, b [64]byte
-	nd, nb := 0, 0
+// It writes the digits to d and the shape to b and returns their lengths; the caller owns both arrays, so that
+// judging a number copies nothing to the heap.
+func shape(raw string, d, b *[64]byte) (nd, nb int) {
 	for i := 0; i < len(raw) && nd < len(d) && nb < len(b)-2; {
 		if !digit(raw[i]) {
 			b[nb] = raw[i]
@@ -140,7 +136,7 @@ func shape(raw string) (digits, sh string) {
 		nb++
 		i = j
 	}
-	return string(d[:nd]), string(b[:nb])
+	return nd, nb
 }
 
 func oneOf(s string, set ...string) bool {
@@ -158,7 +154,18 @@ func (sc *scan) number(start, end int) {
 	if end-start > 40 {
 		return // longer than any formatted identifier
 	}
-	d, sh := shape(raw)
+	var d, sh string
+	if allDigits(raw) {
+		d, sh = raw, itoa(len(raw)) // what shape gives, without copying
+	} else {
+		var dbuf, bbuf [64]byte
+		nd, nb := shape(raw, &dbuf, &bbuf)
+		if nd > 19 {
+			return
+		}
+		// Neither string outlives this call, so the compiler keeps these short copies on the stack.
+		d, sh = string(dbuf[:nd]), string(bbuf[:nb])
+	}
 	n := len(d)
 	if n == 0 || n > 19 {
 		return
