@@ -172,14 +172,19 @@ func (sc *scan) names() {
 		end := sc.words[k].end
 		var sc2 [2]float64
 		ok := false
+		// The filter spares the map lookup for nearly every word; it never rejects a key of nameIntro.
 		if end < len(s) && s[end] == ':' {
 			// With the colon that follows ("Name:", "From:").
-			sc2, ok = nameIntro[sc.lc[sc.words[k].start:end+1]]
+			if p := sc.lc[sc.words[k].start : end+1]; nameIntroFilter.has(p) {
+				sc2, ok = nameIntro[p]
+			}
 		}
 		if !ok && k > 0 && sc.words[k-1].end+1 == sc.words[k].start && s[sc.words[k].start-1] == ' ' {
 			switch lw {
 			case "is", "am", "for", "to", "with":
-				sc2, ok = nameIntro[sc.lc[sc.words[k-1].start:end]]
+				if p := sc.lc[sc.words[k-1].start:end]; nameIntroFilter.has(p) {
+					sc2, ok = nameIntro[p]
+				}
 			}
 		}
 		if !ok && nameIntroFilter.has(lw) {
@@ -300,6 +305,9 @@ func (sc *scan) addresses() {
 		}
 	}
 	lower := sc.lc
+	if !strings.Contains(lower, "box ") {
+		return // every form of post office box below ends in "box ": one search rules them all out
+	}
 	for _, box := range []string{"p.o. box ", "po box ", "p o box ", "post office box "} {
 		for k := 0; k < len(lower); {
 			at := strings.Index(lower[k:], box)
@@ -331,7 +339,7 @@ func (sc *scan) street(i int) int {
 			return 0
 		}
 		w := s[i:j]
-		lw := strings.ToLower(w)
+		lw := sc.lc[i:j] // w is ASCII, so this is strings.ToLower(w) without the copy
 		if words > 0 && streetSuffix[lw] && upper(w[0]) {
 			if j < len(s) && s[j] == '.' {
 				j++
