@@ -297,10 +297,8 @@ func hexByte(c byte) bool { return ctype[c]&cHex != 0 }
 // and IPv6 addresses.
 func (sc *scan) hexAddresses() {
 	s := sc.s
-	for i := 0; i < len(s); i++ {
-		if ctype[s[i]]&(cHex|cColon) == 0 || i > 0 && ctype[s[i-1]]&(cDigit|cUpper|cLower|cAddrSep) != 0 {
-			continue
-		}
+	nextColon := strings.IndexByte(s, ':') // the first colon at or after i, or -1
+	for i := nextHexStart(s, 0); i < len(s); i = nextHexStart(s, i+1) {
 		if i+17 <= len(s) && (s[i+2] == ':' || s[i+2] == '-') && mac(s[i:i+17]) && (i+17 == len(s) || !alnum(s[i+17]) && s[i+17] != s[i+2]) {
 			sc.add(MACAddress, i, i+17, 0.92)
 			i += 16
@@ -311,7 +309,19 @@ func (sc *scan) hexAddresses() {
 			i += 13
 			continue
 		}
-		// IPv6: a run of hex digits, colons and dots with at least two colons.
+		// IPv6: a run of hex digits, colons and dots with at least two colons, within 64 bytes. Without a colon
+		// in that reach the walk below cannot count one, so most starts skip it; the next colon is found by a
+		// fast search only once i has passed the last one.
+		if nextColon >= 0 && nextColon < i {
+			if k := strings.IndexByte(s[i:], ':'); k >= 0 {
+				nextColon = i + k
+			} else {
+				nextColon = -1
+			}
+		}
+		if nextColon < 0 || nextColon-i >= 64 {
+			continue
+		}
 		j, colons := i, 0
 		for j < len(s) && (hexByte(s[j]) || s[j] == ':' || s[j] == '.') && j-i < 64 {
 			if s[j] == ':' {
@@ -333,6 +343,25 @@ func (sc *scan) hexAddresses() {
 			}
 		}
 	}
+}
+
+// nextHexStart returns the first position at or after i where a hex digit or a colon starts a token (the byte
+// before is not a letter, digit or address separator), or len(s). It is a leaf function so that its loop, which
+// visits most of the text, keeps its state in registers.
+func nextHexStart(s string, i int) int {
+	const joined = cDigit | cUpper | cLower | cAddrSep
+	prev := uint8(0)
+	if i > 0 && i <= len(s) {
+		prev = ctype[s[i-1]]
+	}
+	for ; i < len(s); i++ {
+		t := ctype[s[i]]
+		if t&(cHex|cColon) != 0 && prev&joined == 0 {
+			return i
+		}
+		prev = t
+	}
+	return len(s)
 }
 
 // allDecimalGroups reports "12:30:45"-like runs, which netip would never accept as IPv6 but which guard against

@@ -133,7 +133,15 @@ var topLevel = map[string]bool{
 func (sc *scan) domains() {
 	s := sc.s
 	for k := 0; k < len(s); k++ {
-		if s[k] != '.' || k == 0 || !alnum(s[k-1]) || k+2 >= len(s) || !letter(s[k+1]) {
+		if s[k] != '.' {
+			// Every candidate is found from a dot, so jump to the next one with a fast search.
+			d := strings.IndexByte(s[k:], '.')
+			if d < 0 {
+				break
+			}
+			k += d
+		}
+		if k == 0 || !alnum(s[k-1]) || k+2 >= len(s) || !letter(s[k+1]) {
 			continue
 		}
 		// Find the whole host around this dot.
