@@ -27,9 +27,15 @@ func (sc *scan) lower(k int) string { return sc.lc[sc.words[k].start:sc.words[k]
 
 // credentials: "username: jdoe", "password is hunter2", "pwd=abc123".
 func (sc *scan) credentials() {
-	s := sc.s
+	s, lc := sc.s, sc.lc
 	for k, w := range sc.words {
-		lw := sc.lower(k)
+		lw := lc[w.start:w.end]
+		// Every label starts with one of these letters: most words stop at this byte test.
+		switch lw[0] {
+		case 'u', 'p', 'l', 'h':
+		default:
+			continue
+		}
 		var typ Type
 		loose := false // whether "is" may introduce the value, not only ":" or "="
 		switch lw {
@@ -166,23 +172,25 @@ var notName = map[string]bool{
 
 // names finds capitalised words after a title or an introduction.
 func (sc *scan) names() {
-	s := sc.s
-	for k := range sc.words {
-		lw := sc.lower(k)
-		end := sc.words[k].end
+	// The words and the lower-case text do not change during the scan; local copies keep the loop from
+	// reloading them through sc for every word.
+	s, lc, words := sc.s, sc.lc, sc.words
+	for k, w := range words {
+		lw := lc[w.start:w.end]
+		end := w.end
 		var sc2 [2]float64
 		ok := false
 		// The filter spares the map lookup for nearly every word; it never rejects a key of nameIntro.
 		if end < len(s) && s[end] == ':' {
 			// With the colon that follows ("Name:", "From:").
-			if p := sc.lc[sc.words[k].start : end+1]; nameIntroFilter.has(p) {
+			if p := lc[w.start : end+1]; nameIntroFilter.has(p) {
 				sc2, ok = nameIntro[p]
 			}
 		}
-		if !ok && k > 0 && sc.words[k-1].end+1 == sc.words[k].start && s[sc.words[k].start-1] == ' ' {
+		if !ok && k > 0 && words[k-1].end+1 == w.start && s[w.start-1] == ' ' {
 			switch lw {
 			case "is", "am", "for", "to", "with":
-				if p := sc.lc[sc.words[k-1].start:end]; nameIntroFilter.has(p) {
+				if p := lc[words[k-1].start:end]; nameIntroFilter.has(p) {
 					sc2, ok = nameIntro[p]
 				}
 			}
