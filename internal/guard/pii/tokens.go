@@ -18,6 +18,11 @@ func (sc *scan) tokens() {
 			i++
 			continue
 		}
+		// A run that starts with a hex digit, not right after an address separator, is where hexAddresses may
+		// find a MAC or IPv6 address: noting it here spares that scanner a walk over every byte.
+		if ctype[s[i]]&cHex != 0 && (i == 0 || ctype[s[i-1]]&cAddrSep == 0) {
+			sc.hexRuns = append(sc.hexRuns, i)
+		}
 		j, digits, uppers := i, 0, 0
 		for j < len(s) {
 			t := ctype[s[j]]
@@ -298,7 +303,8 @@ func hexByte(c byte) bool { return ctype[c]&cHex != 0 }
 func (sc *scan) hexAddresses() {
 	s := sc.s
 	nextColon := strings.IndexByte(s, ':') // the first colon at or after i, or -1
-	for i := nextHexStart(s, 0); i < len(s); i = nextHexStart(s, i+1) {
+	h := hexCandidates{s: s, runs: sc.hexRuns, colon: -1}
+	for i := h.next(0); i < len(s); i = h.next(i + 1) {
 		if i+17 <= len(s) && (s[i+2] == ':' || s[i+2] == '-') && mac(s[i:i+17]) && (i+17 == len(s) || !alnum(s[i+17]) && s[i+17] != s[i+2]) {
 			sc.add(MACAddress, i, i+17, 0.92)
 			i += 16
@@ -345,21 +351,43 @@ func (sc *scan) hexAddresses() {
 	}
 }
 
-// nextHexStart returns the first position at or after i where a hex digit or a colon starts a token (the byte
-// before is not a letter, digit or address separator), or len(s). It is a leaf function so that its loop, which
-// visits most of the text, keeps its state in registers.
-func nextHexStart(s string, i int) int {
-	const joined = cDigit | cUpper | cLower | cAddrSep
-	prev := uint8(0)
-	if i > 0 && i <= len(s) {
-		prev = ctype[s[i-1]]
+// hexCandidates yields, in order, the positions where a MAC or IPv6 address may start: a hex digit or a colon
+// that does not continue a token (the byte before is not a letter, digit or address separator). Hex digits are
+// letters and digits, so those positions are the starts of runs that tokens noted; colons are found by a fast
+// search as they are needed.
+type hexCandidates struct {
+	s     string
+	runs  []int // starts of runs of letters and digits that qualify, ascending
+	colon int   // the next qualifying colon at or after the last position asked for, len(s) when none; -1 at first
+}
+
+// next returns the first candidate at or after from, or len(s).
+func (h *hexCandidates) next(from int) int {
+	for len(h.runs) > 0 && h.runs[0] < from {
+		h.runs = h.runs[1:]
 	}
-	for ; i < len(s); i++ {
-		t := ctype[s[i]]
-		if t&(cHex|cColon) != 0 && prev&joined == 0 {
-			return i
+	if h.colon < from {
+		h.colon = nextColonStart(h.s, from)
+	}
+	if len(h.runs) > 0 {
+		return min(h.runs[0], h.colon)
+	}
+	return h.colon
+}
+
+// nextColonStart returns the first colon at or after from that follows no letter, digit or address separator,
+// or len(s).
+func nextColonStart(s string, from int) int {
+	for from < len(s) {
+		k := strings.IndexByte(s[from:], ':')
+		if k < 0 {
+			break
 		}
-		prev = t
+		p := from + k
+		if p == 0 || ctype[s[p-1]]&(cDigit|cUpper|cLower|cAddrSep) == 0 {
+			return p
+		}
+		from = p + 1
 	}
 	return len(s)
 }
