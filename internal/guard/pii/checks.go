@@ -262,6 +262,7 @@ const (
 	cAddrSep // ':', '.' and '-', which join the groups of MAC and IPv6 addresses
 	cKeyChar // letters, digits, '/' and '+': the alphabet of AWS secret keys
 	cColon
+	cNumStart // digits, '+' and '(': the bytes a group of digits can start with
 )
 
 var ctype = func() (t [256]uint8) {
@@ -286,6 +287,9 @@ var ctype = func() (t [256]uint8) {
 		}
 	}
 	t[':'] |= cColon
+	for _, c := range "0123456789+(" {
+		t[c] |= cNumStart
+	}
 	return t
 }()
 

@@ -37,6 +37,9 @@ func (sc *scan) numbers() {
 func nextGroup(s string, i int) (group, bool) {
 	for ; i < len(s); i++ {
 		c := s[i]
+		if ctype[c]&cNumStart == 0 {
+			continue // one table test passes over the bytes that cannot start a group
+		}
 		start := i
 		switch {
 		case digit(c):
