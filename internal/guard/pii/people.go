@@ -286,8 +286,15 @@ func isState(w string) bool {
 // by a unit, a city, a state or province and a postal code; and post office boxes.
 func (sc *scan) addresses() {
 	s := sc.s
-	for i := 0; i < len(s); i++ {
-		if !digit(s[i]) || i > 0 && (alnum(s[i-1]) || s[i-1] == '.' || s[i-1] == '-' || s[i-1] == '/' || s[i-1] == ',' && i > 1 && digit(s[i-2])) {
+	// A house number is a digit that follows no letter or digit: the start of a run that tokens noted. next is
+	// where the search resumes, past a number or an address already read.
+	next := 0
+	for _, i := range sc.digitRuns {
+		if i < next {
+			continue
+		}
+		next = i + 1
+		if i > 0 && (s[i-1] == '.' || s[i-1] == '-' || s[i-1] == '/' || s[i-1] == ',' && i > 1 && digit(s[i-2])) {
 			continue
 		}
 		j := i
@@ -298,7 +305,7 @@ func (sc *scan) addresses() {
 			j++ // 221B
 		}
 		if j >= len(s) || s[j] != ' ' {
-			i = j
+			next = j + 1
 			continue
 		}
 		end := sc.street(j + 1)
@@ -309,7 +316,7 @@ func (sc *scan) addresses() {
 				score = 0.6
 			}
 			sc.add(Address, i, end, score)
-			i = end
+			next = end + 1
 		}
 	}
 	lower := sc.lc

@@ -183,15 +183,17 @@ func best(cluster, chosen []Finding) []Finding {
 
 // scan is the state of one Scan call: the text, its words with the context cues they carry, and candidates.
 type scan struct {
-	s       string
-	lc      string // s with ASCII letters in lower case: same length, same offsets
-	words   []word
-	all     cue // every cue in the text, so scanners can skip work no word asks for
-	found   []Finding
-	chosen  []Finding // resolve's scratch space
-	hexRuns []int     // where tokens saw runs that may start a MAC or IPv6 address, for hexAddresses
-	memo    [8]beforeMemo
-	numMemo numberMemo
+	s      string
+	lc     string // s with ASCII letters in lower case: same length, same offsets
+	words  []word
+	all    cue // every cue in the text, so scanners can skip work no word asks for
+	found  []Finding
+	chosen []Finding // resolve's scratch space
+	// Starts of runs of letters and digits that the token pass noted for later scanners: those that may begin
+	// a MAC or IPv6 address (hexAddresses), and those that begin with a digit (addresses).
+	hexRuns, digitRuns []int
+	memo               [8]beforeMemo
+	numMemo            numberMemo
 }
 
 // scans keeps the buffers of finished scans for the next: most of a scan's allocations are its word and
@@ -200,7 +202,7 @@ var scans = sync.Pool{New: func() any { return new(scan) }}
 
 func newScan(s string) *scan {
 	sc := scans.Get().(*scan)
-	*sc = scan{s: s, lc: lowerASCII(s), words: sc.words[:0], found: sc.found[:0], chosen: sc.chosen[:0], hexRuns: sc.hexRuns[:0]}
+	*sc = scan{s: s, lc: lowerASCII(s), words: sc.words[:0], found: sc.found[:0], chosen: sc.chosen[:0], hexRuns: sc.hexRuns[:0], digitRuns: sc.digitRuns[:0]}
 	if cap(sc.words) == 0 {
 		sc.words = make([]word, 0, len(s)/4+1)
 	}
@@ -213,10 +215,10 @@ func newScan(s string) *scan {
 
 // release returns the scan's buffers for reuse; nothing of the scan may be used after.
 func (sc *scan) release() {
-	if cap(sc.words) > 1<<16 || cap(sc.found) > 1<<12 || cap(sc.chosen) > 1<<12 || cap(sc.hexRuns) > 1<<14 {
+	if cap(sc.words) > 1<<16 || cap(sc.found) > 1<<12 || cap(sc.chosen) > 1<<12 || cap(sc.hexRuns) > 1<<14 || cap(sc.digitRuns) > 1<<14 {
 		return // a rare huge input: let its buffers go rather than pin them
 	}
-	*sc = scan{words: sc.words[:0], found: sc.found[:0], chosen: sc.chosen[:0], hexRuns: sc.hexRuns[:0]}
+	*sc = scan{words: sc.words[:0], found: sc.found[:0], chosen: sc.chosen[:0], hexRuns: sc.hexRuns[:0], digitRuns: sc.digitRuns[:0]}
 	scans.Put(sc)
 }
 

@@ -23,6 +23,9 @@ func (sc *scan) tokens() {
 		if ctype[s[i]]&cHex != 0 && (i == 0 || ctype[s[i-1]]&cAddrSep == 0) {
 			sc.hexRuns = append(sc.hexRuns, i)
 		}
+		if ctype[s[i]]&cDigit != 0 {
+			sc.digitRuns = append(sc.digitRuns, i) // where addresses looks for house numbers
+		}
 		j, digits, uppers := i, 0, 0
 		for j < len(s) {
 			t := ctype[s[j]]
