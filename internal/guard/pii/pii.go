@@ -112,7 +112,7 @@ func (s *Scanner) wants(t Type) bool {
 func (s *Scanner) Scan(text string) []Finding {
 	sc := newScan(text)
 	sc.numbers()
-	sc.tokens()
+	sc.tokens() // before people: addresses reads the starts of numbers that the token pass notes
 	sc.web()
 	sc.people()
 	// Count first so that the caller's slice is the only allocation of the result.
