@@ -391,7 +391,7 @@ func (v view) orig(start, end int) (int, int) {
 	return v.canon.Orig(start, end)
 }
 
-func (e *Engine) views(text string) []view {
+func (e *Engine) views(text string, which detectors) []view {
 	c := normalize.Canonical(text)
 	vs := []view{{canon: c, folded: normalize.FoldCanonical(c)}}
 	if e.decode {
@@ -400,7 +400,7 @@ func (e *Engine) views(text string) []view {
 			vs = append(vs, view{canon: sc, folded: normalize.FoldCanonical(sc), seg: &s})
 		}
 	}
-	if e.custom != nil || e.profanity != nil {
+	if which&deterministic != 0 && (e.custom != nil || e.profanity != nil) {
 		for i := range vs {
 			vs[i].words = words.Split(vs[i].folded)
 		}
@@ -421,7 +421,7 @@ const (
 // detect runs the detectors of the policy that apply to src over one text.
 func (e *Engine) detect(ctx context.Context, src Source, text string, which detectors) *findings {
 	f := &findings{}
-	vs := e.views(text)
+	vs := e.views(text, which)
 	if which&models != 0 {
 		e.detectContent(src, vs, f)
 		e.detectTopics(ctx, src, vs, f)
@@ -637,6 +637,7 @@ func anonymize(text string, spans []span) string {
 		return spans[i].end > spans[j].end
 	})
 	var b strings.Builder
+	b.Grow(len(text) + 16*len(spans))
 	pos := 0
 	for i := 0; i < len(spans); {
 		s := spans[i]

@@ -23,8 +23,10 @@ func Terms(text string) []Term {
 }
 
 // FoldedTerms returns the content words of an already folded text.
-func FoldedTerms(s string) []Term {
-	var out []Term
+func FoldedTerms(s string) []Term { return AppendFoldedTerms(nil, s) }
+
+// AppendFoldedTerms appends the content words of an already folded text to out.
+func AppendFoldedTerms(out []Term, s string) []Term {
 	for i := 0; i < len(s); {
 		if !wordByte(s[i]) {
 			i++

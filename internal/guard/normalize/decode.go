@@ -37,21 +37,25 @@ func Decode(c *Text) []Segment {
 func decodeInto(out *[]Segment, c *Text, base int, prefix string, budget *int, depth int) {
 	s := c.S
 	for i := 0; i < len(s) && len(*out) < maxSegments; {
-		if !isEncodedChar(s[i]) || i > 0 && isEncodedChar(s[i-1]) {
+		if !encodedChar[s[i]] {
 			i++
 			continue
 		}
-		j := i
-		for j < len(s) && isEncodedChar(s[j]) {
+		// A run starts here: runs are maximal, so the byte before is not part of one.
+		j, percent := i, false
+		for j < len(s) && encodedChar[s[j]] {
+			percent = percent || s[j] == '%'
 			j++
 		}
 		run := s[i:j]
 		// Space-separated hex pairs ("68 65 6c 6c 6f") form one run across the spaces.
-		if pairs := hexPairsRun(s, i); pairs > j {
-			j = pairs
-			run = strings.ReplaceAll(s[i:j], " ", "")
+		if j-i == 2 {
+			if pairs := hexPairsRun(s, i); pairs > j {
+				j = pairs
+				run = strings.ReplaceAll(s[i:j], " ", "")
+			}
 		}
-		if len(run) >= minEncoded || strings.Contains(run, "%") {
+		if len(run) >= minEncoded || percent {
 			if text, enc := decodeRun(run); text != "" && len(text) <= *budget {
 				*budget -= len(text)
 				start, end := c.Orig(i, j)
@@ -78,6 +82,14 @@ func isEncodedChar(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
 		c == '+' || c == '/' || c == '=' || c == '-' || c == '_' || c == '%' || c == '\\'
 }
+
+// encodedChar is isEncodedChar as a table, for the scan over every byte.
+var encodedChar = func() (t [256]bool) {
+	for c := range t {
+		t[c] = isEncodedChar(byte(c))
+	}
+	return t
+}()
 
 // hexPairsRun returns where a run of at least eight space-separated hex byte pairs starting at i ends, or i.
 func hexPairsRun(s string, i int) int {

@@ -9,6 +9,7 @@
 package normalize
 
 import (
+	"slices"
 	"unicode"
 	"unicode/utf8"
 
@@ -19,12 +20,27 @@ import (
 // the character it came from.
 type Text struct {
 	S    string
-	offs []int32 // len(S)+1 entries; offs[len(S)] is the length of the input
+	offs []int32 // len(S)+1 entries; offs[len(S)] is the length of the input. Unused when ident is set.
+	// ident says that byte i of S came from byte i of the input, for every i: the common case of plain ASCII
+	// text, which then needs no offset map at all.
+	ident bool
+}
+
+// off is the offset in the input of the character byte i of the view came from (i may be len(S)).
+func (t *Text) off(i int) int {
+	if t.ident {
+		return i
+	}
+	return int(t.offs[i])
 }
 
 // Orig maps a span [start, end) of the view back to a span of the input. The end is extended to the end of the
 // input character the last view byte came from.
 func (t *Text) Orig(start, end int) (int, int) {
+	if t.ident {
+		start = clamp(start, 0, len(t.S))
+		return start, clamp(end, start, len(t.S))
+	}
 	if len(t.offs) == 0 {
 		return start, end
 	}
@@ -65,6 +81,16 @@ func (b *builder) byte(c byte, at int) {
 	b.offs = append(b.offs, int32(at))
 }
 
+// ascii appends a run of the input that stays as it is: byte k of run came from offset at+k.
+func (b *builder) ascii(run string, at int) {
+	b.b = append(b.b, run...)
+	n := len(b.offs)
+	b.offs = slices.Grow(b.offs, len(run))[:n+len(run)]
+	for k := range len(run) {
+		b.offs[n+k] = int32(at + k)
+	}
+}
+
 func (b *builder) rune(r rune, at int) {
 	if r < utf8.RuneSelf {
 		b.byte(byte(r), at)
@@ -88,10 +114,64 @@ func (b *builder) text(end int) *Text {
 // characters with the ASCII they hide; any space character with a plain space; and letters of other scripts that
 // look Latin with the Latin letter. Invalid UTF-8 bytes become U+FFFD.
 func Canonical(s string) *Text {
+	// Most text is printable ASCII, perhaps with line breaks and tabs: nothing to replace but those, and every
+	// byte stays where it was, so the input itself is the view.
+	spaces := false
+	for i := 0; i < len(s); i++ {
+		switch asciiClass[s[i]] {
+		case asciiPrintable:
+		case asciiSpace:
+			spaces = true
+		default:
+			return canonicalSlow(s)
+		}
+	}
+	if !spaces {
+		return &Text{S: s, ident: true}
+	}
+	b := []byte(s)
+	for i, c := range b {
+		if asciiClass[c] == asciiSpace {
+			b[i] = ' '
+		}
+	}
+	return &Text{S: string(b), ident: true}
+}
+
+// The classes of bytes for Canonical's fast path: anything else (control characters, non-ASCII) takes the full
+// path.
+const (
+	asciiOther = iota
+	asciiPrintable
+	asciiSpace // a white-space control character, which becomes a plain space
+)
+
+var asciiClass = func() (t [256]uint8) {
+	for c := 0x20; c < 0x7f; c++ {
+		t[c] = asciiPrintable
+	}
+	for _, c := range "\t\n\r\v\f" {
+		t[c] = asciiSpace
+	}
+	return t
+}()
+
+// canonicalSlow is Canonical for text with non-ASCII or control characters.
+func canonicalSlow(s string) *Text {
 	b := newBuilder(len(s))
 	var buf [4 * utf8.UTFMax]byte
 	for i := 0; i < len(s); {
 		c := s[i]
+		if asciiClass[c] == asciiPrintable {
+			// Runs of printable ASCII between the characters that need work are copied whole.
+			j := i + 1
+			for j < len(s) && asciiClass[s[j]] == asciiPrintable {
+				j++
+			}
+			b.ascii(s[i:j], i)
+			i = j
+			continue
+		}
 		if c < utf8.RuneSelf {
 			switch {
 			case c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f':

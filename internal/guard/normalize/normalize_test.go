@@ -129,7 +129,7 @@ func FuzzNormalize(f *testing.F) {
 			if !utf8.ValidString(v.S) {
 				t.Fatalf("view of %q is not valid UTF-8: %q", in, v.S)
 			}
-			if len(v.offs) != len(v.S)+1 {
+			if !v.ident && len(v.offs) != len(v.S)+1 {
 				t.Fatalf("offset map of %q has %d entries for %d bytes", in, len(v.offs), len(v.S))
 			}
 			for i := 0; i <= len(v.S); i++ {
@@ -138,6 +138,14 @@ func FuzzNormalize(f *testing.F) {
 					t.Fatalf("Orig(0, %d) of %q = %d, %d", i, in, s, e)
 				}
 			}
+		}
+		// The fast paths must give exactly what the character-by-character definition gives.
+		ref := canonicalReference(in)
+		if ref.S != c.S || !sameOrig(ref, c) {
+			t.Fatalf("Canonical(%q) = %q, the reference gives %q", in, c.S, ref.S)
+		}
+		if refFold := foldReference(ref); refFold.S != folded.S || !sameOrig(refFold, folded) {
+			t.Fatalf("FoldCanonical(%q) = %q, the reference gives %q", in, folded.S, refFold.S)
 		}
 		total := 0
 		for _, s := range Decode(c) {
@@ -150,4 +158,70 @@ func FuzzNormalize(f *testing.F) {
 			t.Fatalf("decoded %d bytes from a %d-byte view", total, len(c.S))
 		}
 	})
+}
+
+// sameOrig reports whether two views of the same length map the same spans to the input: empty spans, single
+// bytes, short spans and prefixes, which between them reach every offset and every character's end.
+func sameOrig(a, b *Text) bool {
+	n := len(a.S)
+	for i := 0; i <= n; i++ {
+		for _, j := range [...]int{i, min(i+1, n), min(i+3, n), n} {
+			as, ae := a.Orig(i, j)
+			bs, be := b.Orig(i, j)
+			if as != bs || ae != be {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// canonicalReference is Canonical one character at a time, as first written, for checking the fast paths.
+func canonicalReference(s string) *Text {
+	b := newBuilder(len(s))
+	var buf [4 * utf8.UTFMax]byte
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f':
+				b.byte(' ', i)
+			case c < 0x20 || c == 0x7f:
+			default:
+				b.byte(c, i)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b.rune(utf8.RuneError, i)
+			i++
+			continue
+		}
+		canonicalRune(b, r, i, buf[:0])
+		i += size
+	}
+	return b.text(len(s))
+}
+
+// foldReference is FoldCanonical one character at a time, as first written.
+func foldReference(c *Text) *Text {
+	s := c.S
+	b := newBuilder(len(s))
+	for i := 0; i < len(s); {
+		if s[i] == ' ' {
+			b.byte(' ', c.off(i))
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && s[j] != ' ' {
+			j++
+		}
+		foldWord(b, c, i, j)
+		i = j
+	}
+	// Always join, without joinSpelled's test for whether there is anything to join.
+	return joinRuns(b.text(c.off(len(s))))
 }

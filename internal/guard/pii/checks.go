@@ -259,6 +259,10 @@ const (
 	cUpper
 	cLower
 	cHex
+	cAddrSep // ':', '.' and '-', which join the groups of MAC and IPv6 addresses
+	cKeyChar // letters, digits, '/' and '+': the alphabet of AWS secret keys
+	cColon
+	cNumStart // digits, '+' and '(': the bytes a group of digits can start with
 )
 
 var ctype = func() (t [256]uint8) {
@@ -273,6 +277,18 @@ var ctype = func() (t [256]uint8) {
 	}
 	for _, c := range "abcdefABCDEF" {
 		t[c] |= cHex
+	}
+	for _, c := range ":.-" {
+		t[c] |= cAddrSep
+	}
+	for c := range t {
+		if t[c]&(cDigit|cUpper|cLower) != 0 || c == '/' || c == '+' {
+			t[c] |= cKeyChar
+		}
+	}
+	t[':'] |= cColon
+	for _, c := range "0123456789+(" {
+		t[c] |= cNumStart
 	}
 	return t
 }()

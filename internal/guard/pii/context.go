@@ -1,6 +1,10 @@
 package pii
 
-import "sort"
+import (
+	"encoding/binary"
+	"sort"
+	"strings"
+)
 
 // cue is a set of context kinds a word (or a two-word phrase ending at it) signals.
 type cue uint64
@@ -117,16 +121,26 @@ type keyFilter [(24*27*27 + 63) / 64]uint64
 
 func filterIndex(k string) int {
 	l := min(len(k), 23)
-	c1 := 26
-	if len(k) > 1 && lower(k[1]) {
-		c1 = int(k[1] - 'a')
+	c0, c1 := 26, 26
+	if len(k) > 0 {
+		c0 = int(letterIndex[k[0]])
 	}
-	c0 := 26
-	if len(k) > 0 && lower(k[0]) {
-		c0 = int(k[0] - 'a')
+	if len(k) > 1 {
+		c1 = int(letterIndex[k[1]])
 	}
 	return (l*27+c0)*27 + c1
 }
+
+// letterIndex numbers the lower-case letters 0-25; every other byte is 26.
+var letterIndex = func() (t [256]uint8) {
+	for c := range t {
+		t[c] = 26
+		if 'a' <= c && c <= 'z' {
+			t[c] = uint8(c - 'a')
+		}
+	}
+	return t
+}()
 
 func (f *keyFilter) add(k string) { i := filterIndex(k); f[i/64] |= 1 << (i % 64) }
 
@@ -150,9 +164,8 @@ type word struct {
 }
 
 // splitWords finds the words of s (runs of letters and digits that start with a letter, with inner apostrophes)
-// and the cues each signals, alone or with the word before it. lc is s in lower case.
-func splitWords(s, lc string) []word {
-	out := make([]word, 0, len(s)/4+1)
+// and the cues each signals, alone or with the word before it, appending them to out. lc is s in lower case.
+func splitWords(s, lc string, out []word) []word {
 	for i := 0; i < len(s); {
 		if !letter(s[i]) {
 			i++
@@ -181,6 +194,53 @@ func splitWords(s, lc string) []word {
 // before returns the cues of up to n words that end before pos, start within reach bytes of it and are in the
 // same sentence: "...about my recent order. Charge 4111 ..." does not make the card number an order number.
 func (sc *scan) before(pos, n, reach int) cue {
+	// The candidates of a run of digit groups share their start, and each asks about its context twice: keep
+	// the last answer per question.
+	m := &sc.memo[(n*3+reach)%len(sc.memo)]
+	if m.set && m.pos == pos && m.n == n && m.reach == reach {
+		return m.c
+	}
+	c := sc.cuesBefore(pos, n, reach)
+	*m = beforeMemo{pos: pos, n: n, reach: reach, c: c, set: true}
+	return c
+}
+
+type beforeMemo struct {
+	pos, n, reach int
+	c             cue
+	set           bool
+}
+
+// numberContext is before(pos, 6, 64) and before(pos, 3, 32) in one walk, the two questions number asks: the
+// nearer question's words are a prefix of the farther one's, since each word back is further away.
+func (sc *scan) numberContext(pos int) (pre, near cue) {
+	if m := &sc.numMemo; m.set && m.pos == pos {
+		return m.pre, m.near
+	}
+	k := sort.Search(len(sc.words), func(i int) bool { return sc.words[i].end > pos })
+	limit := pos
+	for i := k - 1; i >= 0 && i >= k-6; i-- {
+		dist := pos - sc.words[i].start
+		if dist > 64 || sentenceBreak(sc.s[sc.words[i].end:limit], sc.words[i].end-sc.words[i].start) {
+			break
+		}
+		pre |= sc.words[i].cues
+		if i >= k-3 && dist <= 32 {
+			near |= sc.words[i].cues
+		}
+		limit = sc.words[i].start
+	}
+	sc.numMemo = numberMemo{pos: pos, pre: pre, near: near, set: true}
+	return pre, near
+}
+
+type numberMemo struct {
+	pos       int
+	pre, near cue
+	set       bool
+}
+
+func (sc *scan) cuesBefore(pos, n, reach int) cue {
 	k := sort.Search(len(sc.words), func(i int) bool { return sc.words[i].end > pos })
 	var c cue
 	limit := pos
@@ -215,10 +275,11 @@ func sentenceBreak(gap string, wordLen int) bool {
 	return false
 }
 
-// wordsAfter returns the lower-cased words that follow pos, up to n of them, skipping only spaces and hyphens.
-func (sc *scan) wordsAfter(pos, n int) []string {
+// wordsAfter appends to out the lower-cased words that follow pos, up to cap(out) of them, skipping only spaces
+// and hyphens.
+func (sc *scan) wordsAfter(pos int, out []string) []string {
+	n := cap(out)
 	k := sort.Search(len(sc.words), func(i int) bool { return sc.words[i].start >= pos })
-	var out []string
 	last := pos
 	for i := k; i < len(sc.words) && len(out) < n; i++ {
 		w := sc.words[i]
@@ -234,11 +295,41 @@ func (sc *scan) wordsAfter(pos, n int) []string {
 }
 
 func lowerASCII(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if upper(c) {
-			b[i] = c | 0x20
+	// Eight bytes at a time, into a builder, which hands its buffer over as the string rather than copying it
+	// again: the copy of every scanned byte is the largest single step of setting up a scan.
+	var b strings.Builder
+	b.Grow(len(s))
+	var w [8]byte
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		binary.LittleEndian.PutUint64(w[:], lowerASCII8(binary.LittleEndian.Uint64([]byte(s[i:i+8]))))
+		b.Write(w[:])
+	}
+	for ; i < len(s); i++ {
+		b.WriteByte(lowerByte[s[i]])
+	}
+	return b.String()
+}
+
+// lowerASCII8 lower-cases the ASCII capitals among eight bytes at once, leaving every other byte as it is. For
+// each byte below 0x80, adding 0x3f to its low seven bits sets bit 7 when it is at least 'A', and adding 0x25
+// sets it when it is above 'Z'; neither sum carries into the next byte. A capital gets 0x20 (bit 7 >> 2).
+func lowerASCII8(x uint64) uint64 {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	low := x &^ highs
+	atLeastA := low + ones*(0x80-'A')
+	aboveZ := low + ones*(0x80-'Z'-1)
+	capital := atLeastA &^ aboveZ &^ x & highs
+	return x | capital>>2
+}
+
+// lowerByte lower-cases ASCII letters and leaves every other byte, including those of multi-byte characters.
+var lowerByte = func() (t [256]byte) {
+	for c := range t {
+		t[c] = byte(c)
+		if 'A' <= c && c <= 'Z' {
+			t[c] = byte(c) | 0x20
 		}
 	}
-	return string(b)
-}
+	return t
+}()

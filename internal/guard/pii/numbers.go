@@ -37,6 +37,9 @@ func (sc *scan) numbers() {
 func nextGroup(s string, i int) (group, bool) {
 	for ; i < len(s); i++ {
 		c := s[i]
+		if ctype[c]&cNumStart == 0 {
+			continue // one table test passes over the bytes that cannot start a group
+		}
 		start := i
 		switch {
 		case digit(c):
@@ -111,10 +114,9 @@ func (sc *scan) numberRun(run []group) {
 }
 
 // shape describes a formatted number by its digit-run lengths and separators: "(555) 123-4567" is "(3) 3-4".
-// Candidates are at most a few dozen bytes, so both strings are built on the stack.
-func shape(raw string) (digits, sh string) {
-	var d, b [64]byte
-	nd, nb := 0, 0
+// It writes the digits to d and the shape to b and returns their lengths; the caller owns both arrays, so that
+// judging a number copies nothing to the heap.
+func shape(raw string, d, b *[64]byte) (nd, nb int) {
 	for i := 0; i < len(raw) && nd < len(d) && nb < len(b)-2; {
 		if !digit(raw[i]) {
 			b[nb] = raw[i]
@@ -137,7 +139,7 @@ func shape(raw string) (digits, sh string) {
 		nb++
 		i = j
 	}
-	return string(d[:nd]), string(b[:nb])
+	return nd, nb
 }
 
 func oneOf(s string, set ...string) bool {
@@ -155,13 +157,23 @@ func (sc *scan) number(start, end int) {
 	if end-start > 40 {
 		return // longer than any formatted identifier
 	}
-	d, sh := shape(raw)
+	var d, sh string
+	if allDigits(raw) {
+		d, sh = raw, itoa(len(raw)) // what shape gives, without copying
+	} else {
+		var dbuf, bbuf [64]byte
+		nd, nb := shape(raw, &dbuf, &bbuf)
+		if nd > 19 {
+			return
+		}
+		// Neither string outlives this call, so the compiler keeps these short copies on the stack.
+		d, sh = string(dbuf[:nd]), string(bbuf[:nb])
+	}
 	n := len(d)
 	if n == 0 || n > 19 {
 		return
 	}
-	pre := sc.before(start, 6, 64)
-	near := sc.before(start, 3, 32)
+	pre, near := sc.numberContext(start)
 	// Words that name other kinds of numbers count only right before the number ("order number 4111...",
 	// "invoice 415-555-0132"), and not when a word for the type itself is there too.
 	other := near&cOther != 0
@@ -390,7 +402,8 @@ func (sc *scan) age(start, end, v int, pre cue) {
 	if v > 120 {
 		return
 	}
-	next := sc.wordsAfter(end, 3)
+	var buf [3]string
+	next := sc.wordsAfter(end, buf[:0])
 	score := 0.0
 	switch {
 	case len(next) >= 2 && oneOf(next[0], "years", "year", "yrs", "yr") && next[1] == "old":
@@ -422,8 +435,23 @@ func ipv4(s string) bool {
 }
 
 func itoa(n int) string {
+	if n >= 0 && n < len(smallInts) {
+		return smallInts[n]
+	}
+	return formatInt(n)
+}
+
+func formatInt(n int) string {
 	if n >= 10 {
 		return string([]byte{byte('0' + n/10), byte('0' + n%10)})
 	}
 	return string([]byte{byte('0' + n)})
 }
+
+// smallInts holds itoa's answers for the lengths numbers have, so judging a number allocates nothing.
+var smallInts = func() (t [100]string) {
+	for n := range t {
+		t[n] = formatInt(n)
+	}
+	return t
+}()

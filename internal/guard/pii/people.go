@@ -27,9 +27,15 @@ func (sc *scan) lower(k int) string { return sc.lc[sc.words[k].start:sc.words[k]
 
 // credentials: "username: jdoe", "password is hunter2", "pwd=abc123".
 func (sc *scan) credentials() {
-	s := sc.s
+	s, lc := sc.s, sc.lc
 	for k, w := range sc.words {
-		lw := sc.lower(k)
+		lw := lc[w.start:w.end]
+		// Every label starts with one of these letters: most words stop at this byte test.
+		switch lw[0] {
+		case 'u', 'p', 'l', 'h':
+		default:
+			continue
+		}
 		var typ Type
 		loose := false // whether "is" may introduce the value, not only ":" or "="
 		switch lw {
@@ -166,20 +172,27 @@ var notName = map[string]bool{
 
 // names finds capitalised words after a title or an introduction.
 func (sc *scan) names() {
-	s := sc.s
-	for k := range sc.words {
-		lw := sc.lower(k)
-		end := sc.words[k].end
+	// The words and the lower-case text do not change during the scan; local copies keep the loop from
+	// reloading them through sc for every word.
+	s, lc, words := sc.s, sc.lc, sc.words
+	for k, w := range words {
+		lw := lc[w.start:w.end]
+		end := w.end
 		var sc2 [2]float64
 		ok := false
+		// The filter spares the map lookup for nearly every word; it never rejects a key of nameIntro.
 		if end < len(s) && s[end] == ':' {
 			// With the colon that follows ("Name:", "From:").
-			sc2, ok = nameIntro[sc.lc[sc.words[k].start:end+1]]
+			if p := lc[w.start : end+1]; nameIntroFilter.has(p) {
+				sc2, ok = nameIntro[p]
+			}
 		}
-		if !ok && k > 0 && sc.words[k-1].end+1 == sc.words[k].start && s[sc.words[k].start-1] == ' ' {
+		if !ok && k > 0 && words[k-1].end+1 == w.start && s[w.start-1] == ' ' {
 			switch lw {
 			case "is", "am", "for", "to", "with":
-				sc2, ok = nameIntro[sc.lc[sc.words[k-1].start:end]]
+				if p := lc[words[k-1].start:end]; nameIntroFilter.has(p) {
+					sc2, ok = nameIntro[p]
+				}
 			}
 		}
 		if !ok && nameIntroFilter.has(lw) {
@@ -273,8 +286,15 @@ func isState(w string) bool {
 // by a unit, a city, a state or province and a postal code; and post office boxes.
 func (sc *scan) addresses() {
 	s := sc.s
-	for i := 0; i < len(s); i++ {
-		if !digit(s[i]) || i > 0 && (alnum(s[i-1]) || s[i-1] == '.' || s[i-1] == '-' || s[i-1] == '/' || s[i-1] == ',' && i > 1 && digit(s[i-2])) {
+	// A house number is a digit that follows no letter or digit: the start of a run that tokens noted. next is
+	// where the search resumes, past a number or an address already read.
+	next := 0
+	for _, i := range sc.digitRuns {
+		if i < next {
+			continue
+		}
+		next = i + 1
+		if i > 0 && (s[i-1] == '.' || s[i-1] == '-' || s[i-1] == '/' || s[i-1] == ',' && i > 1 && digit(s[i-2])) {
 			continue
 		}
 		j := i
@@ -285,7 +305,7 @@ func (sc *scan) addresses() {
 			j++ // 221B
 		}
 		if j >= len(s) || s[j] != ' ' {
-			i = j
+			next = j + 1
 			continue
 		}
 		end := sc.street(j + 1)
@@ -296,10 +316,13 @@ func (sc *scan) addresses() {
 				score = 0.6
 			}
 			sc.add(Address, i, end, score)
-			i = end
+			next = end + 1
 		}
 	}
 	lower := sc.lc
+	if !strings.Contains(lower, "box ") {
+		return // every form of post office box below ends in "box ": one search rules them all out
+	}
 	for _, box := range []string{"p.o. box ", "po box ", "p o box ", "post office box "} {
 		for k := 0; k < len(lower); {
 			at := strings.Index(lower[k:], box)
@@ -331,7 +354,7 @@ func (sc *scan) street(i int) int {
 			return 0
 		}
 		w := s[i:j]
-		lw := strings.ToLower(w)
+		lw := sc.lc[i:j] // w is ASCII, so this is strings.ToLower(w) without the copy
 		if words > 0 && streetSuffix[lw] && upper(w[0]) {
 			if j < len(s) && s[j] == '.' {
 				j++

@@ -11,8 +11,10 @@
 package pii
 
 import (
+	"cmp"
 	"slices"
 	"sort"
+	"sync"
 )
 
 // Type is a Bedrock PII entity type name.
@@ -110,51 +112,65 @@ func (s *Scanner) wants(t Type) bool {
 func (s *Scanner) Scan(text string) []Finding {
 	sc := newScan(text)
 	sc.numbers()
-	sc.tokens()
+	sc.tokens() // before people: addresses reads the starts of numbers that the token pass notes
 	sc.web()
 	sc.people()
-	var keep []Finding
+	// Count first so that the caller's slice is the only allocation of the result.
+	n := 0
 	for _, f := range sc.found {
 		if f.Score >= Threshold && s.wants(f.Type) {
-			keep = append(keep, f)
+			n++
 		}
 	}
-	return resolve(keep)
+	var keep []Finding
+	if n > 0 {
+		keep = make([]Finding, 0, n)
+		for _, f := range sc.found {
+			if f.Score >= Threshold && s.wants(f.Type) {
+				keep = append(keep, f)
+			}
+		}
+	}
+	keep, sc.chosen = resolve(keep, sc.chosen[:0])
+	sc.release()
+	return keep
 }
 
-// resolve drops findings that overlap a better one. It works cluster by cluster (runs of findings that overlap
-// each other), so its cost stays proportional to the number of findings on ordinary text.
-func resolve(fs []Finding) []Finding {
+// resolve drops findings that overlap a better one, in place. It works cluster by cluster (runs of findings that
+// overlap each other), so its cost stays proportional to the number of findings on ordinary text. chosen is
+// scratch space, returned for reuse.
+func resolve(fs, chosen []Finding) ([]Finding, []Finding) {
 	if len(fs) < 2 {
-		return fs
+		return fs, chosen
 	}
-	sort.Slice(fs, func(i, j int) bool { return fs[i].Start < fs[j].Start })
-	var out []Finding
+	slices.SortFunc(fs, func(a, b Finding) int { return cmp.Compare(a.Start, b.Start) })
+	w := 0 // fs[:w] holds the findings kept so far; w never passes the cluster being read
 	for i := 0; i < len(fs); {
 		j, end := i+1, fs[i].End
 		for j < len(fs) && fs[j].Start < end {
 			end = max(end, fs[j].End)
 			j++
 		}
-		out = append(out, best(fs[i:j])...)
+		chosen = best(fs[i:j], chosen[:0])
+		w += copy(fs[w:], chosen)
 		i = j
 	}
-	return out
+	return fs[:w], chosen
 }
 
-// best picks non-overlapping findings from a cluster: highest score first, then the longer span.
-func best(cluster []Finding) []Finding {
+// best picks non-overlapping findings from a cluster, appended to chosen: highest score first, then the longer
+// span.
+func best(cluster, chosen []Finding) []Finding {
 	if len(cluster) == 1 {
-		return cluster
+		return append(chosen, cluster[0])
 	}
-	sort.SliceStable(cluster, func(i, j int) bool {
-		a, b := cluster[i], cluster[j]
+	slices.SortStableFunc(cluster, func(a, b Finding) int {
 		if a.Score != b.Score {
-			return a.Score > b.Score
+			return -cmp.Compare(a.Score, b.Score)
 		}
-		return a.End-a.Start > b.End-b.Start
+		return cmp.Compare(b.End-b.Start, a.End-a.Start)
 	})
-	var chosen []Finding // kept sorted by Start, never overlapping
+	// chosen is kept sorted by Start, never overlapping.
 	for _, f := range cluster {
 		k := sort.Search(len(chosen), func(i int) bool { return chosen[i].End > f.Start })
 		if k < len(chosen) && chosen[k].Start < f.End {
@@ -167,20 +183,43 @@ func best(cluster []Finding) []Finding {
 
 // scan is the state of one Scan call: the text, its words with the context cues they carry, and candidates.
 type scan struct {
-	s     string
-	lc    string // s with ASCII letters in lower case: same length, same offsets
-	words []word
-	all   cue // every cue in the text, so scanners can skip work no word asks for
-	found []Finding
+	s      string
+	lc     string // s with ASCII letters in lower case: same length, same offsets
+	words  []word
+	all    cue // every cue in the text, so scanners can skip work no word asks for
+	found  []Finding
+	chosen []Finding // resolve's scratch space
+	// Starts of runs of letters and digits that the token pass noted for later scanners: those that may begin
+	// a MAC or IPv6 address (hexAddresses), and those that begin with a digit (addresses).
+	hexRuns, digitRuns []int
+	memo               [8]beforeMemo
+	numMemo            numberMemo
 }
 
+// scans keeps the buffers of finished scans for the next: most of a scan's allocations are its word and
+// candidate lists, which reach the same sizes call after call.
+var scans = sync.Pool{New: func() any { return new(scan) }}
+
 func newScan(s string) *scan {
-	sc := &scan{s: s, lc: lowerASCII(s)}
-	sc.words = splitWords(s, sc.lc)
+	sc := scans.Get().(*scan)
+	*sc = scan{s: s, lc: lowerASCII(s), words: sc.words[:0], found: sc.found[:0], chosen: sc.chosen[:0], hexRuns: sc.hexRuns[:0], digitRuns: sc.digitRuns[:0]}
+	if cap(sc.words) == 0 {
+		sc.words = make([]word, 0, len(s)/4+1)
+	}
+	sc.words = splitWords(s, sc.lc, sc.words)
 	for _, w := range sc.words {
 		sc.all |= w.cues
 	}
 	return sc
+}
+
+// release returns the scan's buffers for reuse; nothing of the scan may be used after.
+func (sc *scan) release() {
+	if cap(sc.words) > 1<<16 || cap(sc.found) > 1<<12 || cap(sc.chosen) > 1<<12 || cap(sc.hexRuns) > 1<<14 || cap(sc.digitRuns) > 1<<14 {
+		return // a rare huge input: let its buffers go rather than pin them
+	}
+	*sc = scan{words: sc.words[:0], found: sc.found[:0], chosen: sc.chosen[:0], hexRuns: sc.hexRuns[:0], digitRuns: sc.digitRuns[:0]}
+	scans.Put(sc)
 }
 
 func (sc *scan) add(t Type, start, end int, score float64) {

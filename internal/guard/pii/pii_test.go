@@ -143,3 +143,26 @@ func TestPathological(t *testing.T) {
 		t.Run(name, func(t *testing.T) { sc.Scan(in) })
 	}
 }
+
+// TestLowerASCII checks the eight-bytes-at-a-time lower-casing against the byte table, for every byte value in
+// every position of a word and for text of every length up to a few words.
+func TestLowerASCII(t *testing.T) {
+	var all []byte
+	for c := range 256 {
+		all = append(all, byte(c))
+	}
+	for off := range 8 {
+		s := strings.Repeat("x", off) + string(all) + "Hello, WORLD é Ü"
+		for n := 0; n <= len(s); n += 1 + n/16 {
+			got := lowerASCII(s[:n])
+			for i := 0; i < n; i++ {
+				if got[i] != lowerByte[s[i]] {
+					t.Fatalf("lowerASCII(%q)[%d] = %#x, want %#x", s[:n], i, got[i], lowerByte[s[i]])
+				}
+			}
+			if len(got) != n {
+				t.Fatalf("lowerASCII of %d bytes gave %d", n, len(got))
+			}
+		}
+	}
+}

@@ -18,6 +18,14 @@ func (sc *scan) tokens() {
 			i++
 			continue
 		}
+		// A run that starts with a hex digit, not right after an address separator, is where hexAddresses may
+		// find a MAC or IPv6 address: noting it here spares that scanner a walk over every byte.
+		if ctype[s[i]]&cHex != 0 && (i == 0 || ctype[s[i-1]]&cAddrSep == 0) {
+			sc.hexRuns = append(sc.hexRuns, i)
+		}
+		if ctype[s[i]]&cDigit != 0 {
+			sc.digitRuns = append(sc.digitRuns, i) // where addresses looks for house numbers
+		}
 		j, digits, uppers := i, 0, 0
 		for j < len(s) {
 			t := ctype[s[j]]
@@ -31,8 +39,9 @@ func (sc *scan) tokens() {
 			}
 			j++
 		}
-		// Most runs are lower-case words, which no type below can be.
-		if (digits > 0 || uppers >= 2) && (i == 0 || !tokenJoiner(s[i-1])) && (j == len(s) || !tokenJoiner(s[j])) {
+		// Most runs are lower-case words, which no type below can be; nor can a run of digits alone, since every
+		// type token judges has letters (numbers judges those runs), so neither pays for a context lookup.
+		if (digits > 0 || uppers >= 2) && digits < j-i && (i == 0 || !tokenJoiner(s[i-1])) && (j == len(s) || !tokenJoiner(s[j])) {
 			sc.token(i, j)
 		}
 		i = j
@@ -230,10 +239,17 @@ func (sc *scan) plate(i, j int, pre cue, letters, digits int) {
 // word such as "secret" or near an access key ID.
 func (sc *scan) secrets() {
 	s := sc.s
-	isKey := func(c byte) bool { return alnum(c) || c == '/' || c == '+' }
+	isKey := func(c byte) bool { return ctype[c]&cKeyChar != 0 }
 	for i := 0; i+40 <= len(s); {
 		if !isKey(s[i]) {
 			i++
+			continue
+		}
+		// A key is a run of exactly 40: if a byte that cannot be in a key lies within the next 40, the run from
+		// i (and any other run that starts before that byte) is too short, so jump past it without walking the
+		// run. In prose this skips most of the text in a few probes from the far end.
+		if p := lastNonKey(s[i : i+40]); p >= 0 {
+			i += p + 1
 			continue
 		}
 		j := i
@@ -262,6 +278,16 @@ func (sc *scan) secrets() {
 	}
 }
 
+// lastNonKey returns the index of the last byte of t outside the alphabet of secret keys, or -1.
+func lastNonKey(t string) int {
+	for k := len(t) - 1; k >= 0; k-- {
+		if ctype[t[k]]&cKeyChar == 0 {
+			return k
+		}
+	}
+	return -1
+}
+
 func (sc *scan) nearAccessKey(pos int) bool {
 	lo := max(0, pos-200)
 	window := sc.s[lo:min(len(sc.s), pos+200)]
@@ -279,10 +305,9 @@ func hexByte(c byte) bool { return ctype[c]&cHex != 0 }
 // and IPv6 addresses.
 func (sc *scan) hexAddresses() {
 	s := sc.s
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; !(hexByte(c) || c == ':') || i > 0 && (alnum(s[i-1]) || strings.IndexByte(":.-", s[i-1]) >= 0) {
-			continue
-		}
+	nextColon := strings.IndexByte(s, ':') // the first colon at or after i, or -1
+	h := hexCandidates{s: s, runs: sc.hexRuns, colon: -1}
+	for i := h.next(0); i < len(s); i = h.next(i + 1) {
 		if i+17 <= len(s) && (s[i+2] == ':' || s[i+2] == '-') && mac(s[i:i+17]) && (i+17 == len(s) || !alnum(s[i+17]) && s[i+17] != s[i+2]) {
 			sc.add(MACAddress, i, i+17, 0.92)
 			i += 16
@@ -293,7 +318,19 @@ func (sc *scan) hexAddresses() {
 			i += 13
 			continue
 		}
-		// IPv6: a run of hex digits, colons and dots with at least two colons.
+		// IPv6: a run of hex digits, colons and dots with at least two colons, within 64 bytes. Without a colon
+		// in that reach the walk below cannot count one, so most starts skip it; the next colon is found by a
+		// fast search only once i has passed the last one.
+		if nextColon >= 0 && nextColon < i {
+			if k := strings.IndexByte(s[i:], ':'); k >= 0 {
+				nextColon = i + k
+			} else {
+				nextColon = -1
+			}
+		}
+		if nextColon < 0 || nextColon-i >= 64 {
+			continue
+		}
 		j, colons := i, 0
 		for j < len(s) && (hexByte(s[j]) || s[j] == ':' || s[j] == '.') && j-i < 64 {
 			if s[j] == ':' {
@@ -315,6 +352,47 @@ func (sc *scan) hexAddresses() {
 			}
 		}
 	}
+}
+
+// hexCandidates yields, in order, the positions where a MAC or IPv6 address may start: a hex digit or a colon
+// that does not continue a token (the byte before is not a letter, digit or address separator). Hex digits are
+// letters and digits, so those positions are the starts of runs that tokens noted; colons are found by a fast
+// search as they are needed.
+type hexCandidates struct {
+	s     string
+	runs  []int // starts of runs of letters and digits that qualify, ascending
+	colon int   // the next qualifying colon at or after the last position asked for, len(s) when none; -1 at first
+}
+
+// next returns the first candidate at or after from, or len(s).
+func (h *hexCandidates) next(from int) int {
+	for len(h.runs) > 0 && h.runs[0] < from {
+		h.runs = h.runs[1:]
+	}
+	if h.colon < from {
+		h.colon = nextColonStart(h.s, from)
+	}
+	if len(h.runs) > 0 {
+		return min(h.runs[0], h.colon)
+	}
+	return h.colon
+}
+
+// nextColonStart returns the first colon at or after from that follows no letter, digit or address separator,
+// or len(s).
+func nextColonStart(s string, from int) int {
+	for from < len(s) {
+		k := strings.IndexByte(s[from:], ':')
+		if k < 0 {
+			break
+		}
+		p := from + k
+		if p == 0 || ctype[s[p-1]]&(cDigit|cUpper|cLower|cAddrSep) == 0 {
+			return p
+		}
+		from = p + 1
+	}
+	return len(s)
 }
 
 // allDecimalGroups reports "12:30:45"-like runs, which netip would never accept as IPv6 but which guard against

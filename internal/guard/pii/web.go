@@ -133,7 +133,15 @@ var topLevel = map[string]bool{
 func (sc *scan) domains() {
 	s := sc.s
 	for k := 0; k < len(s); k++ {
-		if s[k] != '.' || k == 0 || !alnum(s[k-1]) || k+2 >= len(s) || !letter(s[k+1]) {
+		if s[k] != '.' {
+			// Every candidate is found from a dot, so jump to the next one with a fast search.
+			d := strings.IndexByte(s[k:], '.')
+			if d < 0 {
+				break
+			}
+			k += d
+		}
+		if k == 0 || !alnum(s[k-1]) || k+2 >= len(s) || !letter(s[k+1]) {
 			continue
 		}
 		// Find the whole host around this dot.
@@ -146,17 +154,22 @@ func (sc *scan) domains() {
 			continue // part of an e-mail address or a URL
 		}
 		j := hostEnd(s, k)
-		host := strings.ToLower(s[i:j])
-		labels := strings.Split(host, ".")
-		last := labels[len(labels)-1]
+		// A host is ASCII, so the scan's lower-case copy holds it lower-cased already; its labels are read in
+		// place rather than split into a new slice.
+		host := sc.lc[i:j]
+		dot := strings.LastIndexByte(host, '.')
+		last := host[dot+1:]
 		ok := topLevel[last]
-		if !ok && len(last) == 2 && len(labels) >= 3 {
-			switch labels[len(labels)-2] {
-			case "com", "co", "org", "net", "gov", "ac", "edu":
-				ok = true
+		if !ok && len(last) == 2 && dot > 0 {
+			if prev := strings.LastIndexByte(host[:dot], '.'); prev >= 0 {
+				switch host[prev+1 : dot] {
+				case "com", "co", "org", "net", "gov", "ac", "edu":
+					ok = true
+				}
 			}
 		}
-		if ok && len(labels[0]) >= 2 {
+		first, _, _ := strings.Cut(host, ".")
+		if ok && len(first) >= 2 {
 			end := j
 			if j < len(s) && s[j] == '/' {
 				end = urlEnd(s, j)

@@ -53,6 +53,7 @@ type Detector struct {
 	unseen float64            // the weight of a word no topic document uses
 	docs   [][]lexical.Vector // per topic: name, definition and each example
 	vocab  []lexical.Vector   // per topic: every word of its documents
+	index  *index             // docs and vocab as an inverted index, for Scores
 
 	mu   sync.Mutex
 	embs [][][]float32 // per topic, per document; computed on first use
@@ -98,6 +99,7 @@ func New(topics []Topic, opts Options) *Detector {
 		d.docs = append(d.docs, vs)
 		d.vocab = append(d.vocab, vocab)
 	}
+	d.index = newIndex(d.idf, d.unseen, d.docs, d.vocab)
 	return d
 }
 
@@ -109,12 +111,20 @@ func documents(t Topic) []string {
 // content words and cut when they hold too many, plus the whole text when it is short.
 func passages(folded string) [][]lexical.Term {
 	terms := lexical.FoldedTerms(folded)
-	if len(terms) == 0 {
-		return nil
-	}
 	var out [][]lexical.Term
+	for _, r := range passageRanges(folded, terms, nil) {
+		out = append(out, terms[r[0]:r[1]])
+	}
+	return out
+}
+
+// passageRanges appends to out the passages of folded text as ranges of its terms.
+func passageRanges(folded string, terms []lexical.Term, out [][2]int) [][2]int {
+	if len(terms) == 0 {
+		return out
+	}
 	if len(terms) <= 60 {
-		out = append(out, terms)
+		out = append(out, [2]int{0, len(terms)})
 	}
 	start := 0
 	for i, t := range terms {
@@ -122,7 +132,7 @@ func passages(folded string) [][]lexical.Term {
 		boundary := end || sentenceBreak(folded, t.End, terms[i+1].End)
 		if n := i + 1 - start; boundary && n >= 4 || n >= 40 || end {
 			if !(len(terms) <= 60 && start == 0 && end) {
-				out = append(out, terms[start:i+1])
+				out = append(out, [2]int{start, i + 1})
 			}
 			start = i + 1
 		}
@@ -166,52 +176,7 @@ const coverageWeight = 0.6
 // it (one, when the document has one), and the weighted share of the passage's words that the topic's documents
 // use, for passages of two words or more.
 func (d *Detector) Scores(folded string) []float64 {
-	scores := make([]float64, len(d.topics))
-	for _, p := range passages(folded) {
-		v := lexical.Bag(p, d.idf)
-		for k := range v {
-			if _, ok := d.idf[k]; !ok {
-				v[k] *= d.unseen
-			}
-		}
-		for ti, docs := range d.docs {
-			for _, doc := range docs {
-				if shared(v, doc) < min(2, len(doc)) {
-					continue
-				}
-				scores[ti] = math.Max(scores[ti], lexical.Cosine(v, doc))
-			}
-			if len(v) >= 2 {
-				scores[ti] = math.Max(scores[ti], coverageWeight*coverage(v, d.vocab[ti]))
-			}
-		}
-	}
-	return scores
-}
-
-// coverage is the weighted share of v's words that vocab holds.
-func coverage(v, vocab lexical.Vector) float64 {
-	var in, all float64
-	for k, w := range v {
-		all += w
-		if _, ok := vocab[k]; ok {
-			in += w
-		}
-	}
-	if all == 0 {
-		return 0
-	}
-	return in / all
-}
-
-func shared(a, b lexical.Vector) int {
-	n := 0
-	for k := range a {
-		if _, ok := b[k]; ok {
-			n++
-		}
-	}
-	return n
+	return d.index.scores(folded)
 }
 
 func (d *Detector) detectLexical(folded string) []Match {

@@ -26,6 +26,16 @@ type Matcher struct {
 	// longer phrase starts with it (so a match can continue).
 	nodes   map[uint64]*node
 	longest int
+	// filter has bit h%filterBits set for the hash h of every node, so that the words of ordinary text, which
+	// start no phrase, cost a bit test instead of a map lookup.
+	filter []uint64
+}
+
+const filterBits = 1 << 16
+
+func (m *Matcher) mayHave(h uint64) bool {
+	b := h % filterBits
+	return m.filter[b/64]&(1<<(b%64)) != 0
 }
 
 type node struct {
@@ -52,7 +62,8 @@ func (m *Matcher) node(h uint64) *node {
 func New(phrases []string) *Matcher {
 	m := &Matcher{nodes: map[uint64]*node{}}
 	for id, p := range phrases {
-		ws := tokens(normalize.Fold(p).S)
+		folded := normalize.Fold(p).S
+		ws := tokens(folded)
 		if len(ws) == 0 {
 			continue
 		}
@@ -61,7 +72,7 @@ func New(phrases []string) *Matcher {
 		}
 		words := make([]string, len(ws))
 		for i, w := range ws {
-			words[i] = w.text
+			words[i] = w.text(folded)
 		}
 		h := hashSeed
 		for i, w := range words {
@@ -73,6 +84,11 @@ func New(phrases []string) *Matcher {
 		n := m.node(h)
 		n.phrases = append(n.phrases, phrase{id, words})
 		m.longest = max(m.longest, len(words))
+	}
+	m.filter = make([]uint64, filterBits/64)
+	for h := range m.nodes {
+		b := h % filterBits
+		m.filter[b/64] |= 1 << (b % 64)
 	}
 	return m
 }
@@ -110,8 +126,12 @@ func (m *Matcher) FindWords(t *normalize.Text, ws Words, all bool) []Match {
 		words = words[:0]
 		h := hashSeed
 		for n := 1; n <= m.longest && i+n <= len(ws); n++ {
-			words = append(words, ws[i+n-1].text)
-			h = extend(h, ws[i+n-1].text)
+			w := ws[i+n-1].text(t.S)
+			words = append(words, w)
+			h = extend(h, w)
+			if !m.mayHave(h) {
+				break
+			}
 			x := m.nodes[h]
 			if x == nil {
 				break
@@ -124,7 +144,7 @@ func (m *Matcher) FindWords(t *normalize.Text, ws Words, all bool) []Match {
 					seen = map[int]bool{}
 				}
 				seen[p.id] = true
-				s, e := t.Orig(ws[i].start, ws[i+n-1].end)
+				s, e := t.Orig(int(ws[i].start), int(ws[i+n-1].end))
 				out = append(out, Match{ID: p.id, Start: s, End: e})
 			}
 			if !x.prefix {
@@ -135,14 +155,21 @@ func (m *Matcher) FindWords(t *normalize.Text, ws Words, all bool) []Match {
 	return out
 }
 
-type token struct {
-	text       string
-	start, end int
-}
+// token is a word of a folded view, by its byte offsets (views are at most a few MiB).
+type token struct{ start, end int32 }
+
+func (w token) text(s string) string { return s[w.start:w.end] }
 
 // tokens splits folded text into words: runs of ASCII letters and digits and of non-ASCII characters.
 func tokens(s string) []token {
-	out := make([]token, 0, len(s)/5+1)
+	// Count first, so the list is one allocation of the right size.
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if wordBytes[s[i]] && (i == 0 || !wordBytes[s[i-1]]) {
+			n++
+		}
+	}
+	out := make([]token, 0, n)
 	for i := 0; i < len(s); {
 		if !wordByte(s[i]) {
 			i++
@@ -152,13 +179,20 @@ func tokens(s string) []token {
 		for j < len(s) && wordByte(s[j]) {
 			j++
 		}
-		out = append(out, token{s[i:j], i, j})
+		out = append(out, token{int32(i), int32(j)})
 		i = j
 	}
 	return out
 }
 
-func wordByte(c byte) bool { return 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c >= 0x80 }
+func wordByte(c byte) bool { return wordBytes[c] }
+
+var wordBytes = func() (t [256]bool) {
+	for c := range t {
+		t[c] = 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c >= 0x80
+	}
+	return t
+}()
 
 const hashSeed = uint64(14695981039346656037)
 
