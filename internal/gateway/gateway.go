@@ -40,6 +40,8 @@ type Options struct {
 	Auditor    Auditor
 	// Prices computes cost; nil means every request costs 0 (and budgets never bind).
 	Prices func(cfg *config.Config) Pricer
+	// Shed is called for each request refused by server.max_in_flight; nil does nothing.
+	Shed func()
 	// Metrics serves /metrics; nil answers 404.
 	Metrics http.Handler
 	// Usage serves GET /v1/usage to admin keys; nil answers 404.
@@ -60,6 +62,9 @@ type Gateway struct {
 	targets map[string]*targetHealth // by target name, across reloads
 
 	handler http.Handler
+
+	// inFlight counts model requests being served, for server.max_in_flight.
+	inFlight atomic.Int64
 }
 
 // targetHealth is what the gateway knows of one target across requests and reloads.

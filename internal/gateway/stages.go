@@ -20,11 +20,12 @@ type stages struct {
 	limiter Limiter
 	meter   *metering.Meter
 	auditor Auditor
+	shed    prometheus.Counter
 	closers []func(context.Context) error
 }
 
 func openStages(ctx context.Context, cfg *config.Config, reg prometheus.Registerer, log *slog.Logger) (*stages, error) {
-	s := &stages{meter: metering.NewMeter(reg)}
+	s := &stages{meter: metering.NewMeter(reg), shed: shedCounter(reg)}
 	if r := cfg.Redis; r != nil {
 		c := redis.NewClient(&redis.Options{Addr: r.Addr, Username: r.Username, Password: r.Password, DB: r.DB})
 		s.closers = append(s.closers, func(context.Context) error { return c.Close() })
@@ -48,8 +49,28 @@ func openStages(ctx context.Context, cfg *config.Config, reg prometheus.Register
 	return s, nil
 }
 
+// shedCounter registers the count of requests refused by server.max_in_flight, or reuses it when already there.
+func shedCounter(reg prometheus.Registerer) prometheus.Counter {
+	c := prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "walens_gateway_shed_total",
+		Help: "Model requests refused with 503 because server.max_in_flight requests were already being served.",
+	})
+	if reg == nil {
+		return c
+	}
+	if err := reg.Register(c); err != nil {
+		if are, ok := err.(prometheus.AlreadyRegisteredError); ok {
+			if existing, ok := are.ExistingCollector.(prometheus.Counter); ok {
+				return existing
+			}
+		}
+	}
+	return c
+}
+
 func (s *stages) apply(o *Options) {
 	o.Limiter, o.Meter = s.limiter, s.meter
+	o.Shed = s.shed.Inc
 	meter := s.meter
 	o.Usage = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]any{"object": "list", "data": meter.Aggregates()})

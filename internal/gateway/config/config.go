@@ -60,7 +60,10 @@ type Config struct {
 
 // Server bounds what one client can make the gateway hold.
 type Server struct {
-	MaxBodyBytes      int64    `yaml:"max_body_bytes"`      // default 4 MiB
+	MaxBodyBytes int64 `yaml:"max_body_bytes"` // default 4 MiB
+	// MaxInFlight caps model requests (chat and embeddings) being served at once; more get 503 with Retry-After
+	// instead of queueing until memory runs out. Default 1024; -1 turns the cap off.
+	MaxInFlight       int      `yaml:"max_in_flight"`
 	ReadHeaderTimeout Duration `yaml:"read_header_timeout"` // default 10s: slow clients cannot hold a connection
 	ReadTimeout       Duration `yaml:"read_timeout"`        // whole request body; default 60s
 	IdleTimeout       Duration `yaml:"idle_timeout"`        // keep-alive; default 120s
@@ -370,6 +373,9 @@ func (c *Config) validate(col *diag.Collector) {
 	if s.MaxBodyBytes < 0 {
 		col.Errorf("server.max_body_bytes", "cannot be negative")
 	}
+	if s.MaxInFlight < -1 {
+		col.Errorf("server.max_in_flight", "must be a positive number, or -1 for no cap")
+	}
 	for name, d := range map[string]Duration{"read_header_timeout": s.ReadHeaderTimeout, "read_timeout": s.ReadTimeout, "idle_timeout": s.IdleTimeout, "request_timeout": s.RequestTimeout, "shutdown_timeout": s.ShutdownTimeout} {
 		if d < 0 {
 			col.Errorf("server."+name, "cannot be negative")
@@ -588,6 +594,7 @@ func (c *Config) defaults() {
 	}
 	s := &c.Server
 	s.MaxBodyBytes = cmp.Or(s.MaxBodyBytes, 4<<20)
+	s.MaxInFlight = cmp.Or(s.MaxInFlight, 1024)
 	s.ReadHeaderTimeout = cmp.Or(s.ReadHeaderTimeout, Duration(10*time.Second))
 	s.ReadTimeout = cmp.Or(s.ReadTimeout, Duration(60*time.Second))
 	s.IdleTimeout = cmp.Or(s.IdleTimeout, Duration(120*time.Second))
