@@ -37,7 +37,7 @@ func TestGatewayCheckExample(t *testing.T) {
 	}
 	// Without the secrets in the environment the file is refused, naming the variable.
 	r = runEnv(t, nil, "", "gateway", "check", "--config", "../../examples/gateway/gateway.yaml")
-	expect(t, r, ExitFailed, "gateway.yaml:20:", "providers.openai.api_key: environment variable OPENAI_API_KEY is not set")
+	expect(t, r, ExitFailed, "gateway.yaml:21:", "providers.openai.api_key: environment variable OPENAI_API_KEY is not set")
 }
 
 func TestGatewayCheckErrors(t *testing.T) {
