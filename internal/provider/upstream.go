@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -80,4 +81,22 @@ func TransportError(ctx context.Context, upstream string, err error) error {
 		return &Error{Code: CodeTimeout, Message: upstream + " timed out", Err: err}
 	}
 	return &Error{Code: CodeConnection, Message: "could not reach " + upstream, Err: err}
+}
+
+// CheckHTTP validates what every HTTP provider needs from its configuration (an absolute http or https base URL, a
+// non-negative body limit, valid header names) and returns the parsed base URL. name starts each error message.
+func (c Config) CheckHTTP(name string) (*url.URL, error) {
+	u, err := url.Parse(c.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("%s: base_url %q must be an absolute http or https URL", name, c.BaseURL)
+	}
+	if c.MaxResponseBytes < 0 {
+		return nil, fmt.Errorf("%s: max_response_bytes must not be negative, got %d", name, c.MaxResponseBytes)
+	}
+	for k := range c.Headers {
+		if k == "" || strings.ContainsAny(k, " \r\n:") {
+			return nil, fmt.Errorf("%s: headers: %q is not a valid header name", name, k)
+		}
+	}
+	return u, nil
 }

@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -41,17 +40,9 @@ var _ provider.Provider = (*Provider)(nil)
 // connection pool for this target, nil meaning a client of its own. cfg.Model, when set, replaces the model of every
 // request. cfg.Headers may add anthropic-beta or replace anthropic-version.
 func New(cfg provider.Config, hc *http.Client) (*Provider, error) {
-	u, err := url.Parse(cfg.BaseURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("anthropic provider: base_url %q must be an absolute http or https URL", cfg.BaseURL)
-	}
-	if cfg.MaxResponseBytes < 0 {
-		return nil, fmt.Errorf("anthropic provider: max_response_bytes must not be negative, got %d", cfg.MaxResponseBytes)
-	}
-	for k := range cfg.Headers {
-		if k == "" || strings.ContainsAny(k, " \r\n:") {
-			return nil, fmt.Errorf("anthropic provider: headers: %q is not a valid header name", k)
-		}
+	u, err := cfg.CheckHTTP("anthropic provider")
+	if err != nil {
+		return nil, err
 	}
 	if hc == nil {
 		hc = &http.Client{}

@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -42,17 +41,9 @@ var _ provider.Provider = (*Provider)(nil)
 // a client of its own with Go's default transport. cfg.Model, when set, replaces the model of every request; when
 // empty the request's model is forwarded unchanged.
 func New(cfg provider.Config, hc *http.Client) (*Provider, error) {
-	u, err := url.Parse(cfg.BaseURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("openai provider: base_url %q must be an absolute http or https URL", cfg.BaseURL)
-	}
-	if cfg.MaxResponseBytes < 0 {
-		return nil, fmt.Errorf("openai provider: max_response_bytes must not be negative, got %d", cfg.MaxResponseBytes)
-	}
-	for k := range cfg.Headers {
-		if k == "" || strings.ContainsAny(k, " \r\n:") {
-			return nil, fmt.Errorf("openai provider: headers: %q is not a valid header name", k)
-		}
+	u, err := cfg.CheckHTTP("openai provider")
+	if err != nil {
+		return nil, err
 	}
 	if hc == nil {
 		hc = &http.Client{}
