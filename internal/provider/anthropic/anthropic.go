@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/walens/walens/internal/provider"
-	"github.com/walens/walens/internal/sse"
 )
 
 // apiVersion is the anthropic-version header value the translation is written against.
@@ -112,7 +111,7 @@ func (p *Provider) ChatStream(ctx context.Context, req *provider.ChatRequest) (p
 	if err != nil {
 		return nil, err
 	}
-	return &stream{ctx: ctx, body: resp.Body, rd: sse.NewReader(resp.Body, int(min(p.maxBytes, 1<<30))),
+	return &stream{EventStream: provider.NewEventStream(ctx, resp.Body, int(min(p.maxBytes, 1<<30)), "anthropic stream", "message_stop"),
 		tr: translator{created: p.now().Unix()}}, nil
 }
 

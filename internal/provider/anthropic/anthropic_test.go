@@ -554,7 +554,7 @@ func FuzzStream(f *testing.F) {
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, in []byte) {
-		s := &stream{ctx: context.Background(), body: io.NopCloser(bytes.NewReader(in)), rd: sse.NewReader(bytes.NewReader(in), 4096)}
+		s := &stream{EventStream: provider.NewEventStream(context.Background(), io.NopCloser(bytes.NewReader(in)), 4096, "anthropic stream", "message_stop")}
 		chunks, err := providertest.Collect(s)
 		if err != nil {
 			var pe *provider.Error
@@ -584,7 +584,7 @@ func BenchmarkStream(b *testing.B) {
 	b.SetBytes(int64(len(in)))
 	b.ReportAllocs()
 	for b.Loop() {
-		s := &stream{ctx: context.Background(), body: io.NopCloser(bytes.NewReader(in)), rd: sse.NewReader(bytes.NewReader(in), 1<<20)}
+		s := &stream{EventStream: provider.NewEventStream(context.Background(), io.NopCloser(bytes.NewReader(in)), 1<<20, "anthropic stream", "message_stop")}
 		for {
 			if _, err := s.Recv(); err != nil {
 				if err != io.EOF {

@@ -1,33 +1,19 @@
 package anthropic
 
 import (
-	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"net"
-	"sync"
-	"sync/atomic"
-	"time"
 
 	"github.com/walens/walens/internal/provider"
-	"github.com/walens/walens/internal/sse"
 )
-
-// drainTimeout bounds the wait for the end of a body after the stream's last event.
-const drainTimeout = 100 * time.Millisecond
 
 // stream turns Messages API events into chat.completion.chunk values. Recv must not be called concurrently with
 // itself; Close may be called from any goroutine at any time.
 type stream struct {
-	ctx       context.Context
-	body      io.ReadCloser
-	rd        *sse.Reader
-	tr        translator
-	err       error // sticky: io.EOF after message_stop, else the failure
-	closed    atomic.Bool
-	closeOnce sync.Once
+	*provider.EventStream
+	tr  translator
+	err error // sticky: io.EOF after message_stop, else the failure
 }
 
 // Recv returns the next chunk; after message_stop it returns the usage-only chunk and then io.EOF. An error event
@@ -38,9 +24,9 @@ func (s *stream) Recv() (*provider.Chunk, error) {
 		return nil, s.err
 	}
 	for {
-		ev, err := s.rd.Next()
+		ev, err := s.Next()
 		if err != nil {
-			return nil, s.fail(s.readError(err))
+			return nil, s.fail(err)
 		}
 		c, done, err := s.tr.event(ev.Type, ev.Data)
 		if err != nil {
@@ -48,7 +34,7 @@ func (s *stream) Recv() (*provider.Chunk, error) {
 		}
 		if done {
 			s.err = io.EOF
-			s.drain()
+			s.Drain()
 			_ = s.Close()
 		}
 		if c != nil {
@@ -64,42 +50,6 @@ func (s *stream) fail(err error) error {
 	s.err = err
 	_ = s.Close()
 	return err
-}
-
-// drain reads what is left of the body after the last event, normally only the end of the chunked encoding, so
-// that the connection goes back to the pool: closing an unread HTTP/1.1 body closes the connection. The read is
-// bounded in size and in time, so that an upstream that keeps the response open after its last event costs at most
-// drainTimeout (and its connection) rather than hanging the stream.
-func (s *stream) drain() {
-	stop := time.AfterFunc(drainTimeout, func() { _ = s.Close() })
-	defer stop.Stop()
-	_, _ = io.CopyN(io.Discard, s.body, 4<<10)
-}
-
-// Close releases the upstream connection; a Recv blocked in a read returns an error wrapping net.ErrClosed.
-func (s *stream) Close() error {
-	s.closeOnce.Do(func() {
-		s.closed.Store(true)
-		_ = s.body.Close()
-	})
-	return nil
-}
-
-func (s *stream) readError(err error) error {
-	switch {
-	case s.closed.Load():
-		return fmt.Errorf("anthropic stream: %w", net.ErrClosed)
-	case errors.Is(err, sse.ErrEventTooLarge):
-		return &provider.Error{Code: provider.CodeMalformed, Message: "the upstream sent an oversized stream event", Err: err}
-	case err == io.EOF:
-		// Not wrapped: a caller testing errors.Is(err, io.EOF) must not take this for the normal end.
-		return &provider.Error{Code: provider.CodeConnection, Message: "the upstream stream ended early",
-			Err: errors.New("the stream ended before message_stop")}
-	case errors.Is(err, sse.ErrTruncated):
-		return &provider.Error{Code: provider.CodeConnection, Message: "the upstream stream ended early", Err: err}
-	default:
-		return provider.TransportError(s.ctx, upstreamName, err)
-	}
 }
 
 // streamEvent is the union of the Messages API stream events.

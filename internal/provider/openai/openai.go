@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"github.com/walens/walens/internal/provider"
-	"github.com/walens/walens/internal/sse"
 )
 
 // upstreamName is how client-safe error messages refer to the upstream.
@@ -212,5 +211,5 @@ func malformed(status int, err error) *provider.Error {
 
 // newStream wraps a streaming body; body is closed by Close or when the stream ends.
 func newStream(ctx context.Context, body io.ReadCloser, maxEvent int) *stream {
-	return &stream{ctx: ctx, body: body, rd: sse.NewReader(body, maxEvent)}
+	return &stream{EventStream: provider.NewEventStream(ctx, body, maxEvent, "openai stream", "data: [DONE]")}
 }

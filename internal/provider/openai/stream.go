@@ -2,32 +2,17 @@ package openai
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"io"
-	"net"
-	"sync"
-	"sync/atomic"
-	"time"
 
 	"github.com/walens/walens/internal/provider"
-	"github.com/walens/walens/internal/sse"
 )
-
-// drainTimeout bounds the wait for the end of a body after the stream's last event.
-const drainTimeout = 100 * time.Millisecond
 
 // stream reads chat.completion.chunk events until data: [DONE]. Recv must not be called concurrently with itself;
 // Close may be called from any goroutine at any time.
 type stream struct {
-	ctx       context.Context
-	body      io.ReadCloser
-	rd        *sse.Reader
-	err       error // sticky: io.EOF after [DONE], else the failure
-	closed    atomic.Bool
-	closeOnce sync.Once
+	*provider.EventStream
+	err error // sticky: io.EOF after [DONE], else the failure
 }
 
 var doneData = []byte("[DONE]")
@@ -40,7 +25,7 @@ func (s *stream) Recv() (*provider.Chunk, error) {
 	}
 	c, err := s.next()
 	if err == io.EOF {
-		s.drain()
+		s.Drain()
 	}
 	if err != nil {
 		s.err = err
@@ -50,30 +35,11 @@ func (s *stream) Recv() (*provider.Chunk, error) {
 	return c, nil
 }
 
-// drain reads what is left of the body after the last event, normally only the end of the chunked encoding, so
-// that the connection goes back to the pool: closing an unread HTTP/1.1 body closes the connection. The read is
-// bounded in size and in time, so that an upstream that keeps the response open after its last event costs at most
-// drainTimeout (and its connection) rather than hanging the stream.
-func (s *stream) drain() {
-	stop := time.AfterFunc(drainTimeout, func() { _ = s.Close() })
-	defer stop.Stop()
-	_, _ = io.CopyN(io.Discard, s.body, 4<<10)
-}
-
-// Close releases the upstream connection; a Recv blocked in a read returns an error wrapping net.ErrClosed.
-func (s *stream) Close() error {
-	s.closeOnce.Do(func() {
-		s.closed.Store(true)
-		_ = s.body.Close()
-	})
-	return nil
-}
-
 func (s *stream) next() (*provider.Chunk, error) {
 	for {
-		ev, err := s.rd.Next()
+		ev, err := s.Next()
 		if err != nil {
-			return nil, s.readError(err)
+			return nil, err
 		}
 		data := bytes.TrimSpace(ev.Data)
 		if len(data) == 0 {
@@ -107,22 +73,5 @@ func (s *stream) next() (*provider.Chunk, error) {
 			chunk.Object = "chat.completion.chunk"
 		}
 		return &chunk, nil
-	}
-}
-
-func (s *stream) readError(err error) error {
-	switch {
-	case s.closed.Load():
-		return fmt.Errorf("openai stream: %w", net.ErrClosed)
-	case errors.Is(err, sse.ErrEventTooLarge):
-		return &provider.Error{Code: provider.CodeMalformed, Message: "the upstream sent an oversized stream event", Err: err}
-	case err == io.EOF:
-		// Not wrapped: a caller testing errors.Is(err, io.EOF) must not take this for the normal end.
-		return &provider.Error{Code: provider.CodeConnection, Message: "the upstream stream ended early",
-			Err: errors.New("the stream ended without data: [DONE]")}
-	case errors.Is(err, sse.ErrTruncated):
-		return &provider.Error{Code: provider.CodeConnection, Message: "the upstream stream ended early", Err: err}
-	default:
-		return provider.TransportError(s.ctx, upstreamName, err)
 	}
 }
