@@ -100,3 +100,23 @@ func (c Config) CheckHTTP(name string) (*url.URL, error) {
 	}
 	return u, nil
 }
+
+// ClassifyStatus maps an upstream HTTP error status to the router's code and a message safe to show to clients.
+// Providers check what their error bodies say more precisely (a context-window error, an overload) first, and
+// fall back on this for the rest.
+func ClassifyStatus(status int) (code, message string) {
+	switch {
+	case status == http.StatusTooManyRequests:
+		return CodeRateLimited, "the upstream rate limit was reached"
+	case status == http.StatusUnauthorized || status == http.StatusForbidden:
+		return CodeAuth, "the upstream rejected the gateway's credentials"
+	case status == http.StatusRequestTimeout || status == http.StatusGatewayTimeout:
+		return CodeTimeout, "the upstream timed out"
+	case status >= 500:
+		return CodeUpstream, fmt.Sprintf("the upstream failed (HTTP %d)", status)
+	case status == http.StatusNotFound:
+		return CodeUpstream, "the upstream does not know the model or endpoint"
+	default:
+		return CodeBadRequest, fmt.Sprintf("the upstream rejected the request (HTTP %d)", status)
+	}
+}

@@ -92,18 +92,8 @@ func classify(status int, e apiError) *provider.Error {
 		pe.Code, pe.Message = provider.CodeContextLength, "the request exceeds the model's context window"
 	case code == "content_filter" || code == "content_policy_violation":
 		pe.Code, pe.Message = provider.CodeContentFiltered, "the upstream's content filter refused the request"
-	case status == http.StatusTooManyRequests:
-		pe.Code, pe.Message = provider.CodeRateLimited, "the upstream rate limit was reached"
-	case status == http.StatusUnauthorized || status == http.StatusForbidden:
-		pe.Code, pe.Message = provider.CodeAuth, "the upstream rejected the gateway's credentials"
-	case status == http.StatusRequestTimeout || status == http.StatusGatewayTimeout:
-		pe.Code, pe.Message = provider.CodeTimeout, "the upstream timed out"
-	case status >= 500:
-		pe.Code, pe.Message = provider.CodeUpstream, fmt.Sprintf("the upstream failed (HTTP %d)", status)
-	case status == http.StatusNotFound:
-		pe.Code, pe.Message = provider.CodeUpstream, "the upstream does not know the model or endpoint"
 	default:
-		pe.Code, pe.Message = provider.CodeBadRequest, fmt.Sprintf("the upstream rejected the request (HTTP %d)", status)
+		pe.Code, pe.Message = provider.ClassifyStatus(status)
 	}
 	return pe
 }
