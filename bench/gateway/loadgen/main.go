@@ -1,5 +1,5 @@
-// Command loadgen drives the gateway benchmark: open-model, constant-rate load (Vegeta as a library for whole
-// responses, a small streaming client for time to first token), side-by-side comparisons of a direct and a proxied
+// Command loadgen drives the gateway benchmark: open-model, constant-rate load (fasthttp's client for whole
+// responses, see attack.go; a net/http streaming client for time to first token), side-by-side comparisons of a direct and a proxied
 // URL, a search for the highest rate that keeps p99 under a bound, and the fault run's checks.
 //
 //	loadgen attack   -url U [-stream] -rate R -duration D
@@ -23,13 +23,13 @@ import (
 	"math"
 	"net/http"
 	"os"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
-	vegeta "github.com/tsenart/vegeta/v12/lib"
 )
 
 const (
@@ -71,6 +71,7 @@ type common struct {
 	warmup   time.Duration
 	timeout  time.Duration
 	workers  uint64
+	procs    int
 	jsonOut  string
 }
 
@@ -79,11 +80,12 @@ func (c *common) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.key, "key", os.Getenv("WALENS_BENCH_KEY"), "bearer key sent as Authorization (default $WALENS_BENCH_KEY)")
 	fs.BoolVar(&c.stream, "stream", false, "stream chat completions and measure time to first token")
 	fs.IntVar(&c.rate, "rate", 1000, "requests per second (open model: sent on schedule whatever the latency); 0: closed loop, as fast as -workers allow")
-	fs.Uint64Var(&c.workers, "workers", 64, "Vegeta workers to start with; with -rate 0, exactly this many requests in flight")
+	fs.Uint64Var(&c.workers, "workers", 64, "connections and workers, at least rate/10 in the open model; with -rate 0, exactly this many requests in flight")
 	fs.DurationVar(&c.duration, "duration", 10*time.Second, "measured attack length")
 	fs.DurationVar(&c.warmup, "warmup", 2*time.Second, "unmeasured attack at the same rate before each measurement")
 	fs.DurationVar(&c.timeout, "timeout", 10*time.Second, "per-request timeout")
 	fs.StringVar(&c.jsonOut, "json", "", "also write results as JSON to this file")
+	fs.IntVar(&c.procs, "procs", 1, "GOMAXPROCS for the driver: one keeps its scheduler from waking a second thread per request on a machine it shares with what it measures")
 }
 
 func (c *common) body() []byte {
@@ -110,6 +112,7 @@ type Result struct {
 	Rate     int            `json:"rate"`
 	Achieved float64        `json:"achieved_rate"`
 	Requests int            `json:"requests"`
+	Late     int            `json:"late,omitempty"` // open model: requests sent over 1 ms after they were due
 	Success  float64        `json:"success_ratio"`
 	Latency  Quantiles      `json:"latency_ms"`
 	TTFT     *Quantiles     `json:"ttft_ms,omitempty"`
@@ -148,26 +151,13 @@ func attack(c *common, label, url string) (Result, error) {
 }
 
 func measure(c *common, label, url string, d time.Duration) (Result, error) {
+	if c.procs > 0 {
+		runtime.GOMAXPROCS(c.procs)
+	}
 	if c.stream {
 		return streamAttack(c, label, url, d)
 	}
-	tr := vegeta.NewStaticTargeter(vegeta.Target{Method: http.MethodPost, URL: url, Body: c.body(), Header: c.header()})
-	opts := []func(*vegeta.Attacker){vegeta.Timeout(c.timeout), vegeta.KeepAlive(true), vegeta.Workers(c.workers),
-		vegeta.MaxBody(1 << 20)}
-	if c.rate == 0 {
-		// Vegeta's closed-loop mode: no pacing, a fixed number of workers each sending its next request at once.
-		opts = append(opts, vegeta.MaxWorkers(c.workers))
-	}
-	atk := vegeta.NewAttacker(opts...)
-	var m vegeta.Metrics
-	lat := make([]time.Duration, 0, max(c.rate, 10000)*int(d.Seconds()+1))
-	for res := range atk.Attack(tr, vegeta.Rate{Freq: c.rate, Per: time.Second}, d, label) {
-		m.Add(res)
-		lat = append(lat, res.Latency)
-	}
-	m.Close()
-	return Result{Label: label, URL: url, Rate: c.rate, Achieved: m.Rate, Requests: int(m.Requests), Success: m.Success,
-		Latency: quantiles(lat), Status: m.StatusCodes, Errors: m.Errors}, nil
+	return fastAttack(c, label, url, d)
 }
 
 // streamAttack sends streaming requests at a constant rate, each on its own goroutine so that a slow answer
@@ -278,6 +268,9 @@ func printResults(w io.Writer, rs []Result) {
 			r.Latency.P50, r.Latency.P90, r.Latency.P99, r.Latency.Max)
 		if r.TTFT != nil {
 			fmt.Fprintf(w, " %9.3f %9.3f %9.3f", r.TTFT.P50, r.TTFT.P90, r.TTFT.P99)
+		}
+		if r.Late > 0 {
+			fmt.Fprintf(w, "  late: %d", r.Late)
 		}
 		if len(r.Errors) > 0 {
 			fmt.Fprintf(w, "  errors: %.200s", strings.Join(r.Errors, "; "))
