@@ -257,7 +257,7 @@ keys:
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(g.Handler())
+	srv := httptest.NewServer(audit.track(g.Handler()))
 	t.Cleanup(srv.Close)
 	sdkHTTP := &http.Client{Transport: &http.Transport{}}
 	t.Cleanup(sdkHTTP.CloseIdleConnections)
@@ -418,7 +418,7 @@ keys:
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(g.Handler())
+	srv := httptest.NewServer(audit.track(g.Handler()))
 	t.Cleanup(srv.Close)
 	post := func(model string, stream bool) (int, string) {
 		body := fmt.Sprintf(`{"model":%q,"stream":%v,"messages":[{"role":"user","content":"hi"}]}`, model, stream)

@@ -27,10 +27,20 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 		status = http.StatusInternalServerError
 		b = []byte(`{"error":{"message":"internal error","type":"server_error","param":null,"code":null}}`)
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Content-Length", strconv.Itoa(len(b)+1))
+	writeBody(w, status, b)
+}
+
+// writeBody writes a whole JSON answer, with a trailing newline, and flushes it. The handlers meter, audit and log
+// a request after answering it (in a deferred finish); without the flush, net/http would hold the answer in its
+// buffer until the handler returned, and the client would wait for that bookkeeping too.
+func writeBody(w http.ResponseWriter, status int, b []byte) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(len(b)+1))
 	w.WriteHeader(status)
 	w.Write(append(b, '\n'))
+	// An error here means the client left; finish still records the request as answered upstream.
+	_ = http.NewResponseController(w).Flush()
 }
 
 // upstreamError maps a routing failure to what the client sees: a status and a short message chosen by the

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -178,7 +179,7 @@ type harness struct {
 func newHarness(t *testing.T, yaml string, ups map[string]*fakeUpstream, mutate ...func(*Options)) *harness {
 	t.Helper()
 	h := newHarnessNoServer(t, yaml, ups, mutate...)
-	h.srv = httptest.NewServer(h.g.Handler())
+	h.srv = httptest.NewServer(h.audit.track(h.g.Handler()))
 	t.Cleanup(h.srv.Close)
 	return h
 }
@@ -259,6 +260,25 @@ type memAudit struct {
 	mu       sync.Mutex
 	records  []AuditRecord
 	captures []CaptureEvent
+	inFlight atomic.Int64 // requests in handlers wrapped by track
+}
+
+// track counts the requests h is serving. The gateway flushes an answer before it audits the request, so a
+// client can read the answer before the record exists; Records waits for tracked handlers to return.
+func (m *memAudit) track(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		m.inFlight.Add(1)
+		defer m.inFlight.Add(-1)
+		h.ServeHTTP(w, r)
+	})
+}
+
+// settle waits, up to five seconds, until no tracked handler is running: a test that reads records while a
+// stream is still open goes on with what is there.
+func (m *memAudit) settle() {
+	for deadline := time.Now().Add(5 * time.Second); m.inFlight.Load() > 0 && time.Now().Before(deadline); {
+		time.Sleep(time.Millisecond)
+	}
 }
 
 func (m *memAudit) Write(r AuditRecord) {
@@ -274,6 +294,7 @@ func (m *memAudit) Capture(c CaptureEvent) {
 }
 
 func (m *memAudit) Records() []AuditRecord {
+	m.settle()
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return append([]AuditRecord(nil), m.records...)

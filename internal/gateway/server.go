@@ -363,9 +363,7 @@ func (g *Gateway) handleChat(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Walens-Degraded", "true")
 	}
 	b, _ := json.Marshal(resp)
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(http.StatusOK)
-	w.Write(append(b, '\n'))
+	writeBody(w, http.StatusOK, b)
 	output = b
 }
 
@@ -428,9 +426,7 @@ func (g *Gateway) answerStatic(w http.ResponseWriter, c *call, req *provider.Cha
 		resp := provider.ChatResponse{ID: id, Object: "chat.completion", Created: created, Model: req.Model, Usage: zero,
 			Choices: []provider.Choice{{Message: provider.Message{Role: "assistant", Content: provider.TextContent(text)}, FinishReason: finish}}}
 		b, _ := json.Marshal(resp)
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusOK)
-		w.Write(append(b, '\n'))
+		writeBody(w, http.StatusOK, b)
 		return b
 	}
 	sw := newSSE(w)
