@@ -4,7 +4,7 @@
 //
 //	loadgen attack   -url U [-stream] -rate R -duration D
 //	loadgen compare  -direct U1 -through U2 [-stream] -rate R -duration D -rounds N
-//	loadgen maxrate  -url U -rates 1000,2000,3000,5000 -duration D -p99 5ms
+//	loadgen maxrate  -url U -rates 1000,2000,3000,5000 -duration D -rounds 3 -p99 5ms
 //	loadgen fault    -url U -rate R -duration D -fail-url M/mock/fail -fail-at 10s -fail-for 30s \
 //	                 -metrics G/metrics -mocks M1,M2
 //
@@ -304,8 +304,11 @@ func cmdAttack(args []string) error {
 	return writeJSON(c.jsonOut, r)
 }
 
-// median returns the median of the values f picks from rs.
+// median returns the median of the values f picks from rs, or 0 when rs is empty.
 func median(rs []Result, f func(Result) float64) float64 {
+	if len(rs) == 0 {
+		return 0
+	}
 	v := make([]float64, len(rs))
 	for i, r := range rs {
 		v[i] = f(r)
@@ -377,19 +380,52 @@ func cmdCompare(args []string) error {
 	return writeJSON(c.jsonOut, map[string]any{"direct": ds, "gateway": gs, "medians": rows})
 }
 
+// Step is one rate of a maxrate search: its rounds and the verdict on them.
+type Step struct {
+	Rate       int      `json:"rate"`
+	Rounds     []Result `json:"rounds"`
+	MedianP99  float64  `json:"median_p99_ms"`
+	Passed     bool     `json:"passed"`
+	Overloaded bool     `json:"overloaded"`
+}
+
+// judge decides a step. Its p99 is the median of the rounds' p99s, so that one round spoiled by another process
+// on the shared machine does not decide the step alone; every round must keep the success ratio and the rate
+// (a driver that cannot keep up has not sustained the rate). A round that lost requests or fell far behind
+// means the target is overloaded.
+func judge(rate int, rounds []Result, bound time.Duration, minSuccess float64) Step {
+	st := Step{Rate: rate, Rounds: rounds, Passed: len(rounds) > 0}
+	st.MedianP99 = median(rounds, func(r Result) float64 { return r.Latency.P99 })
+	if st.MedianP99 >= float64(bound)/1e6 {
+		st.Passed = false
+	}
+	for _, r := range rounds {
+		if r.Success < minSuccess || r.Achieved < 0.98*float64(rate) {
+			st.Passed = false
+		}
+		if r.Success < 0.99 || r.Achieved < 0.9*float64(rate) {
+			st.Overloaded = true
+		}
+	}
+	return st
+}
+
 func cmdMaxRate(args []string) error {
 	fs := flag.NewFlagSet("maxrate", flag.ExitOnError)
 	var c common
 	c.register(fs)
 	url := fs.String("url", "http://127.0.0.1:8080/v1/chat/completions", "target URL")
 	rates := fs.String("rates", "1000,2000,3000,5000,7000,10000", "rates to step through, in order")
-	bound := fs.Duration("p99", 5*time.Millisecond, "a rate is sustained when p99 stays under this")
-	minSuccess := fs.Float64("min-success", 0.999, "... and at least this share of requests succeed")
+	bound := fs.Duration("p99", 5*time.Millisecond, "a rate is sustained when the median of its rounds' p99 stays under this")
+	minSuccess := fs.Float64("min-success", 0.999, "... and every round has at least this share of successes")
+	rounds := fs.Int("rounds", 3, "measured rounds per rate")
 	all := fs.Bool("all", true, "run the next step after one fails its bounds, to show the curve (never after an overload)")
-	cool := fs.Duration("cool", 3*time.Second, "pause between steps")
+	cool := fs.Duration("cool", 3*time.Second, "pause between rounds")
 	_ = fs.Parse(args)
-	var rs []Result
-	var passed []bool
+	if *rounds < 1 {
+		return errors.New("-rounds must be at least 1")
+	}
+	var steps []Step
 	best, prev := 0, 0
 	for _, s := range strings.Split(*rates, ",") {
 		rate, err := strconv.Atoi(strings.TrimSpace(s))
@@ -397,35 +433,40 @@ func cmdMaxRate(args []string) error {
 			return fmt.Errorf("-rates: %q is not a positive integer", s)
 		}
 		c.rate = rate
-		r, err := attack(&c, fmt.Sprintf("rate %d", rate), *url)
-		if err != nil {
-			return err
+		var rs []Result
+		for i := range *rounds {
+			r, err := attack(&c, fmt.Sprintf("rate %d round %d", rate, i+1), *url)
+			if err != nil {
+				return err
+			}
+			rs = append(rs, r)
+			printResults(os.Stdout, []Result{r})
+			time.Sleep(*cool)
+			// An overloaded round leaves thousands of timed-out connections in TIME_WAIT and a backlog that
+			// spoils everything after it, so the search ends there.
+			if judge(rate, []Result{r}, *bound, *minSuccess).Overloaded {
+				break
+			}
 		}
-		rs = append(rs, r)
-		printResults(os.Stdout, []Result{r})
-		// Achieved must be close to the target: a driver that cannot keep up has not sustained the rate.
-		ok := r.Latency.P99 < float64(*bound)/1e6 && r.Success >= *minSuccess && r.Achieved >= 0.98*float64(rate)
-		passed = append(passed, ok)
-		if ok && (len(passed) == 1 || passed[len(passed)-2]) && best == prev {
+		st := judge(rate, rs, *bound, *minSuccess)
+		steps = append(steps, st)
+		fmt.Printf("step %d req/s: median p99 %.3f ms over %d rounds: passed %v\n", rate, st.MedianP99, len(rs), st.Passed)
+		if st.Passed && (len(steps) == 1 || steps[len(steps)-2].Passed) && best == prev {
 			best = rate
 		}
 		prev = rate
-		// An overloaded step leaves thousands of timed-out connections in TIME_WAIT and a backlog that spoils
-		// every later step, so the search ends there whatever -all says.
-		overloaded := r.Success < 0.99 || r.Achieved < 0.9*float64(rate)
-		if (!ok && !*all) || overloaded {
+		if (!st.Passed && !*all) || st.Overloaded {
 			break
 		}
-		time.Sleep(*cool)
 	}
-	fmt.Printf("\nhighest rate sustained with p99 < %s and success >= %.3f (every lower step passing too): %d req/s\n",
+	fmt.Printf("\nhighest rate sustained with median p99 < %s and success >= %.3f (every lower step passing too): %d req/s\n",
 		*bound, *minSuccess, best)
-	for i, r := range rs {
-		if passed[i] && r.Rate > best {
-			fmt.Printf("note: the step at %d req/s passed although a lower one failed (noise on a shared machine)\n", r.Rate)
+	for _, st := range steps {
+		if st.Passed && st.Rate > best {
+			fmt.Printf("note: the step at %d req/s passed although a lower one failed (noise on a shared machine)\n", st.Rate)
 		}
 	}
-	return writeJSON(c.jsonOut, map[string]any{"steps": rs, "passed": passed, "sustained": best})
+	return writeJSON(c.jsonOut, map[string]any{"steps": steps, "sustained": best})
 }
 
 // mockStats is the part of GET /mock/stats the fault run compares.

@@ -49,3 +49,32 @@ walens_gateway_requests_total{model="a",status="200",target="x"} 10
 		t.Errorf("prompt %v, completion %v; want 115, 160 (cached_prompt is part of prompt)", p, c)
 	}
 }
+
+func TestJudge(t *testing.T) {
+	round := func(p99, success, achieved float64) Result {
+		return Result{Latency: Quantiles{P99: p99}, Success: success, Achieved: achieved}
+	}
+	tests := []struct {
+		name             string
+		rounds           []Result
+		pass, overloaded bool
+		medianP99        float64
+	}{
+		{"all under", []Result{round(1, 1, 5000), round(2, 1, 5000), round(3, 1, 5000)}, true, false, 2},
+		{"one noisy round", []Result{round(1, 1, 5000), round(9, 1, 5000), round(3, 1, 5000)}, true, false, 3},
+		{"median over", []Result{round(6, 1, 5000), round(9, 1, 5000), round(3, 1, 5000)}, false, false, 6},
+		{"lost requests", []Result{round(1, 0.998, 5000), round(1, 1, 5000), round(1, 1, 5000)}, false, false, 1},
+		{"driver behind", []Result{round(1, 1, 4800), round(1, 1, 5000), round(1, 1, 5000)}, false, false, 1},
+		{"overloaded", []Result{round(100, 0.95, 4000)}, false, true, 100},
+		{"no rounds", nil, false, false, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			st := judge(5000, tc.rounds, 5*time.Millisecond, 0.999)
+			if st.Passed != tc.pass || st.Overloaded != tc.overloaded || st.MedianP99 != tc.medianP99 {
+				t.Errorf("judge = passed %v overloaded %v median %v; want %v %v %v",
+					st.Passed, st.Overloaded, st.MedianP99, tc.pass, tc.overloaded, tc.medianP99)
+			}
+		})
+	}
+}
