@@ -90,12 +90,11 @@ echo "== added latency at $RATE req/s: direct vs through the gateway, $ROUNDS ro
 echo "== the floor: net/http's bare reverse proxy (bench/gateway/baseline) in front of the same mock, 3 rounds"
 "$OUT/bin/baseline" -listen "$BASELINE" -upstream "http://$MOCK_A" >"$OUT/baseline.log" 2>&1 &
 bl=$!
+pids+=("$bl")
 sleep 0.5
 "$OUT/bin/loadgen" compare -rate "$RATE" -duration "$DURATION" -rounds 3 \
 	-direct "http://$MOCK_A/v1/chat/completions" -through "http://$BASELINE/v1/chat/completions" \
 	-json "$OUT/baseline.json" | tee "$OUT/baseline.txt"
-kill "$bl"
-wait "$bl" 2>/dev/null || true
 
 echo "== gateway RSS under $RATE req/s (sampled every second for 20 s)"
 "$OUT/bin/loadgen" attack -rate "$RATE" -duration 20s -warmup 0s -url "http://$GW/v1/chat/completions" \
@@ -115,9 +114,14 @@ echo "== added time to first token at $RATE req/s: streams, 3 rounds of $DURATIO
 
 # The gateway goes first: the last step of a search overloads its target, and the backlog and TIME_WAIT sockets
 # it leaves behind would spoil whatever is measured next.
-echo "== highest rate with a median p99 < 5 ms over $MAXRATE_ROUNDS rounds: through the gateway, then the mock alone"
+echo "== highest rate with a median p99 < 5 ms over $MAXRATE_ROUNDS rounds: through the gateway, the bare proxy, the mock alone"
 "$OUT/bin/loadgen" maxrate -rates "$RATES" -rounds "$MAXRATE_ROUNDS" -duration "$DURATION" -url "http://$GW/v1/chat/completions" \
 	-json "$OUT/maxrate.json" | tee "$OUT/maxrate.txt"
+sleep 30
+"$OUT/bin/loadgen" maxrate -rates "$RATES" -rounds "$MAXRATE_ROUNDS" -duration "$DURATION" -url "http://$BASELINE/v1/chat/completions" \
+	-json "$OUT/maxrate-baseline.json" | tee "$OUT/maxrate-baseline.txt"
+kill "$bl"
+wait "$bl" 2>/dev/null || true
 sleep 30
 "$OUT/bin/loadgen" maxrate -rates "$RATES" -rounds "$MAXRATE_ROUNDS" -duration "$DURATION" -url "http://$MOCK_A/v1/chat/completions" \
 	-json "$OUT/maxrate-direct.json" | tee "$OUT/maxrate-direct.txt"
