@@ -29,7 +29,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
 )
 
 const (
