@@ -247,21 +247,31 @@ func (p *Provider) readBody(ctx context.Context, resp *http.Response) ([]byte, e
 	return b, nil
 }
 
-// Chat calls Converse.
-func (p *Provider) Chat(ctx context.Context, req *provider.ChatRequest) (*provider.ChatResponse, error) {
+// send translates req into a Converse request and posts it to the model's operation (converse or
+// converse-stream), accepting the given content type. It returns the response and the Bedrock model ID.
+func (p *Provider) send(ctx context.Context, req *provider.ChatRequest, operation, accept string) (*http.Response, string, error) {
 	modelID, err := p.modelID(req.Model)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	cr, err := toConverse(req)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	body, err := json.Marshal(cr)
 	if err != nil {
-		return nil, fmt.Errorf("bedrock: encode request: %w", err)
+		return nil, "", fmt.Errorf("bedrock: encode request: %w", err)
 	}
-	resp, err := p.do(ctx, p.endpoint(modelID, "converse"), body, "application/json")
+	resp, err := p.do(ctx, p.endpoint(modelID, operation), body, accept)
+	if err != nil {
+		return nil, "", err
+	}
+	return resp, modelID, nil
+}
+
+// Chat calls Converse.
+func (p *Provider) Chat(ctx context.Context, req *provider.ChatRequest) (*provider.ChatResponse, error) {
+	resp, modelID, err := p.send(ctx, req, "converse", "application/json")
 	if err != nil {
 		return nil, err
 	}

@@ -27,19 +27,7 @@ const (
 // ChatStream calls ConverseStream and translates its events into chat.completion.chunk values. The last chunk
 // carries usage and no choices, from the metadata event Bedrock always sends.
 func (p *Provider) ChatStream(ctx context.Context, req *provider.ChatRequest) (provider.Stream, error) {
-	modelID, err := p.modelID(req.Model)
-	if err != nil {
-		return nil, err
-	}
-	cr, err := toConverse(req)
-	if err != nil {
-		return nil, err
-	}
-	body, err := json.Marshal(cr)
-	if err != nil {
-		return nil, fmt.Errorf("bedrock: encode request: %w", err)
-	}
-	resp, err := p.do(ctx, p.endpoint(modelID, "converse-stream"), body, "application/vnd.amazon.eventstream")
+	resp, modelID, err := p.send(ctx, req, "converse-stream", "application/vnd.amazon.eventstream")
 	if err != nil {
 		return nil, err
 	}
