@@ -540,8 +540,8 @@ func guardError(err error) *apiError {
 
 func (g *Gateway) handleEmbeddings(w http.ResponseWriter, r *http.Request) {
 	c := g.newCall(r)
-	var output []byte
-	defer func() { g.finish(r.Context(), c, output) }()
+	// Embeddings are never captured, so finish has no output to record.
+	defer func() { g.finish(r.Context(), c, nil) }()
 	body, ok := g.prepare(w, r, c)
 	if !ok {
 		return
