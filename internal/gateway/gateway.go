@@ -22,6 +22,7 @@ import (
 
 	"github.com/walens/walens/internal/gateway/config"
 	"github.com/walens/walens/internal/guard"
+	"github.com/walens/walens/internal/inlinehttp"
 	"github.com/walens/walens/internal/provider"
 )
 
@@ -134,13 +135,18 @@ func New(cfg *config.Config, opts Options) (*Gateway, error) {
 	return g, nil
 }
 
-func newTransport() *http.Transport {
+// newTransport carries plain-HTTP upstreams on inlinehttp, which spares each request net/http's goroutine
+// hand-offs, and everything else (https, proxies) on net/http's Transport.
+func newTransport() http.RoundTripper {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConns = 512
 	t.MaxIdleConnsPerHost = 256
 	t.IdleConnTimeout = 90 * time.Second
 	t.ResponseHeaderTimeout = 0 // bounded per attempt by the target's timeout instead
-	return t
+	in := inlinehttp.New(t)
+	in.MaxIdlePerHost = t.MaxIdleConnsPerHost
+	in.IdleTimeout = t.IdleConnTimeout
+	return in
 }
 
 // Reload swaps in a new configuration. Requests in flight finish on the old one. On error the old one is kept.
