@@ -135,6 +135,21 @@ func New(cfg *config.Config, opts Options) (*Gateway, error) {
 	return g, nil
 }
 
+// client returns the upstream client for a provider's transport setting: the shared one, or for "net/http" one
+// that skips inlinehttp and goes straight to its fallback, sharing that fallback's connection pool.
+func (g *Gateway) client(transport string) *http.Client {
+	hc := g.opts.HTTPClient
+	if transport != config.TransportNetHTTP {
+		return hc
+	}
+	if in, ok := hc.Transport.(*inlinehttp.Transport); ok {
+		std := *hc
+		std.Transport = in.Fallback
+		return &std
+	}
+	return hc
+}
+
 // newTransport carries plain-HTTP upstreams on inlinehttp, which spares each request net/http's goroutine
 // hand-offs, and everything else (https, proxies) on net/http's Transport.
 func newTransport() http.RoundTripper {
@@ -252,7 +267,7 @@ func (g *Gateway) build(cfg *config.Config) (*state, error) {
 				p, err := g.opts.NewProvider(provider.Config{
 					Kind: pc.Kind, BaseURL: pc.BaseURL, APIKey: pc.APIKey, Region: pc.Region, Model: tc.Model,
 					Headers: pc.Headers, MaxResponseBytes: pc.MaxResponseBytes,
-				}, g.opts.HTTPClient)
+				}, g.client(pc.Transport))
 				if err != nil {
 					return nil, fmt.Errorf("models.%s: target %s: %w", alias, name, err)
 				}

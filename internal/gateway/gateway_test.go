@@ -12,6 +12,8 @@ import (
 
 	"go.uber.org/goleak"
 
+	"github.com/walens/walens/internal/gateway/config"
+	"github.com/walens/walens/internal/inlinehttp"
 	"github.com/walens/walens/internal/provider"
 )
 
@@ -317,5 +319,37 @@ func TestWrongMethodAndPath(t *testing.T) {
 		if e := decodeJSON[errorResp](t, body); e.Error.Message == "" {
 			t.Errorf("%s %s: not an OpenAI error: %s", tc.method, tc.path, body)
 		}
+	}
+}
+
+func TestProviderTransport(t *testing.T) {
+	yaml := `format: walens-gateway/v1
+providers:
+  fast: {kind: openai, base_url: "http://127.0.0.1:9/v1"}
+  std: {kind: openai, base_url: "http://127.0.0.1:9/v1", transport: net/http}
+models:
+  a: {targets: [{provider: fast, model: m-fast}]}
+  b: {targets: [{provider: std, model: m-std}]}
+keys:
+  - {id: a, hash: "` + config.HashKey("sk-a") + `"}
+`
+	cfg, err := config.Parse([]byte(yaml), "gateway.yaml", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]http.RoundTripper{}
+	hc := &http.Client{Transport: newTransport()}
+	_, err = New(cfg, Options{HTTPClient: hc, NewProvider: func(pc provider.Config, hc *http.Client) (provider.Provider, error) {
+		got[pc.Model] = hc.Transport
+		return &fakeUpstream{}, nil
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := got["m-fast"].(*inlinehttp.Transport); !ok {
+		t.Errorf("default transport is %T, want *inlinehttp.Transport", got["m-fast"])
+	}
+	if _, ok := got["m-std"].(*http.Transport); !ok {
+		t.Errorf("transport: net/http gave %T, want *http.Transport", got["m-std"])
 	}
 }

@@ -70,7 +70,7 @@ func (g *Gateway) checkModels(ctx context.Context, p *config.Provider) error {
 	if p.APIKey != "" {
 		req.Header.Set("Authorization", "Bearer "+p.APIKey)
 	}
-	resp, err := g.opts.HTTPClient.Do(req)
+	resp, err := g.client(p.Transport).Do(req)
 	if err != nil {
 		return &provider.Error{Code: provider.CodeConnection, Message: "health check failed", Err: err}
 	}

@@ -37,6 +37,14 @@ const (
 
 var kinds = []string{KindOpenAI, KindBedrock, KindAnthropic}
 
+// Provider transports.
+const (
+	TransportInline  = "inline"
+	TransportNetHTTP = "net/http"
+)
+
+var transports = []string{TransportInline, TransportNetHTTP}
+
 // Config is a whole gateway configuration file.
 type Config struct {
 	Format     string               `yaml:"format"`
@@ -85,6 +93,9 @@ type Provider struct {
 	HealthCheck bool `yaml:"health_check"`
 	// MaxResponseBytes bounds upstream bodies and stream events; 0 means the provider's default.
 	MaxResponseBytes int64 `yaml:"max_response_bytes"`
+	// Transport picks the HTTP client for a plain-http base_url: "inline" (the default) or "net/http", Go's
+	// standard transport, kept as a way back. https always uses net/http.
+	Transport string `yaml:"transport"`
 }
 
 // Model is an alias clients call, and what the gateway does for it.
@@ -408,6 +419,9 @@ func (c *Config) validate(col *diag.Collector) {
 		}
 		if p.MaxResponseBytes < 0 {
 			col.Errorf(diag.Key(path, "max_response_bytes"), "cannot be negative")
+		}
+		if p.Transport != "" && !slices.Contains(transports, p.Transport) {
+			col.Errorf(diag.Key(path, "transport"), "must be one of %s, not %q", strings.Join(transports, ", "), p.Transport).Suggest(p.Transport, transports)
 		}
 	}
 

@@ -58,6 +58,8 @@ func TestParseErrors(t *testing.T) {
 			[]string{`providers.up.kind: must be one of openai, bedrock, anthropic, not "opnai"`}},
 		{"bad format", strings.Replace(valid, "walens-gateway/v1", "v2", 1), map[string]string{"KEY": "k"}, []string{`gateway.yaml:1:`, "format: must be"}},
 		{"bad hash", strings.Replace(valid, "sha256:2c", "sha1:2c", 1), map[string]string{"KEY": "k"}, []string{"keys[0].hash: must be sha256:"}},
+		{"bad transport", strings.Replace(valid, "api_key: ${KEY}", "api_key: ${KEY}\n    transport: net-http", 1), map[string]string{"KEY": "k"},
+			[]string{`gateway.yaml:7:`, `providers.up.transport: must be one of inline, net/http, not "net-http" (did you mean "net/http"?)`}},
 		{"bad duration", strings.Replace(valid, "api_key: ${KEY}", "timeout: soon", 1), nil, []string{"is not a duration"}},
 	}
 	for _, tc := range tests {
