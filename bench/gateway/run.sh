@@ -3,8 +3,9 @@
 # Usage: bench/gateway/run.sh [OUTDIR]      (default: a new temporary directory)
 # Environment: RATE (1000), DURATION (10s per measurement), ROUNDS (5), RATES (2000,3000,5000,7000,10000),
 # MAXRATE_ROUNDS (3 per rate),
-# FAULT_RATE (1000), FAULT_DURATION (60s), PORT_BASE (18080: gateway; +10010 and +10011 for the two mocks).
-# Everything runs on this machine and shares its cores: the load driver, the two mocks and the gateway.
+# FAULT_RATE (1000), FAULT_DURATION (60s), PORT_BASE (18080: gateway; +1 the same gateway with transport: net/http;
+# +10 the bare net/http proxy; +10010 and +10011 the two mocks).
+# Everything runs on this machine and shares its cores: the load driver, the two mocks and the gateways.
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
@@ -19,6 +20,7 @@ FAULT_RATE=${FAULT_RATE:-1000}
 FAULT_DURATION=${FAULT_DURATION:-60s}
 PORT_BASE=${PORT_BASE:-18080}
 GW=127.0.0.1:$PORT_BASE
+GW_STD=127.0.0.1:$((PORT_BASE + 1))
 MOCK_A=127.0.0.1:$((PORT_BASE + 10010))
 MOCK_B=127.0.0.1:$((PORT_BASE + 10011))
 BASELINE=127.0.0.1:$((PORT_BASE + 10))
@@ -58,14 +60,14 @@ start_mocks() {
 	wait_http "http://$MOCK_B/mock/stats"
 }
 
-start_gateway() { # sets GW_PID
-	mkdir -p "$OUT/gw"
-	WALENS_BENCH_LISTEN=$GW WALENS_BENCH_MOCK_A=http://$MOCK_A WALENS_BENCH_MOCK_B=http://$MOCK_B \
-		WALENS_BENCH_DIR=$OUT/gw "$OUT/bin/walens" gateway --config bench/gateway/gateway.yaml \
-		>>"$OUT/gateway.log" 2>&1 &
+start_gateway() { # LISTEN TRANSPORT DIR; sets GW_PID
+	mkdir -p "$OUT/$3"
+	WALENS_BENCH_LISTEN=$1 WALENS_BENCH_TRANSPORT=$2 WALENS_BENCH_MOCK_A=http://$MOCK_A WALENS_BENCH_MOCK_B=http://$MOCK_B \
+		WALENS_BENCH_DIR=$OUT/$3 "$OUT/bin/walens" gateway --config bench/gateway/gateway.yaml \
+		>>"$OUT/$3.log" 2>&1 &
 	GW_PID=$!
 	pids+=("$GW_PID")
-	wait_http "http://$GW/healthz"
+	wait_http "http://$1/healthz"
 }
 
 rss() { # PID -> "VmRSS kB VmHWM kB"
@@ -78,23 +80,22 @@ rss() { # PID -> "VmRSS kB VmHWM kB"
 } | tee "$OUT/machine.txt"
 
 start_mocks
-start_gateway
-sleep 2
-echo "== gateway RSS idle: $(rss "$GW_PID")" | tee "$OUT/rss.txt"
-
-echo "== added latency at $RATE req/s: direct vs through the gateway, $ROUNDS rounds of $DURATION"
-"$OUT/bin/loadgen" compare -rate "$RATE" -duration "$DURATION" -rounds "$ROUNDS" \
-	-direct "http://$MOCK_A/v1/chat/completions" -through "http://$GW/v1/chat/completions" \
-	-json "$OUT/compare.json" | tee "$OUT/compare.txt"
-
-echo "== the floor: net/http's bare reverse proxy (bench/gateway/baseline) in front of the same mock, 3 rounds"
+# The same gateway with transport: net/http shows what inlinehttp changes; net/http's bare reverse proxy is the
+# floor a Go proxy starts from. Both idle while the main gateway is measured alone.
+start_gateway "$GW_STD" net/http gw-nethttp
+GW_STD_PID=$GW_PID
 "$OUT/bin/baseline" -listen "$BASELINE" -upstream "http://$MOCK_A" >"$OUT/baseline.log" 2>&1 &
 bl=$!
 pids+=("$bl")
-sleep 0.5
-"$OUT/bin/loadgen" compare -rate "$RATE" -duration "$DURATION" -rounds 3 \
-	-direct "http://$MOCK_A/v1/chat/completions" -through "http://$BASELINE/v1/chat/completions" \
-	-json "$OUT/baseline.json" | tee "$OUT/baseline.txt"
+start_gateway "$GW" inline gw
+sleep 2
+echo "== gateway RSS idle: $(rss "$GW_PID")" | tee "$OUT/rss.txt"
+
+echo "== added latency at $RATE req/s, $ROUNDS rounds of $DURATION: direct; through the gateway; the gateway on net/http's transport; net/http's bare reverse proxy"
+"$OUT/bin/loadgen" compare -rate "$RATE" -duration "$DURATION" -rounds "$ROUNDS" \
+	-direct "http://$MOCK_A/v1/chat/completions" -through "http://$GW/v1/chat/completions" \
+	-also "gw-nethttp=http://$GW_STD/v1/chat/completions" -also "bare-proxy=http://$BASELINE/v1/chat/completions" \
+	-json "$OUT/compare.json" | tee "$OUT/compare.txt"
 
 echo "== gateway RSS under $RATE req/s (sampled every second for 20 s)"
 "$OUT/bin/loadgen" attack -rate "$RATE" -duration 20s -warmup 0s -url "http://$GW/v1/chat/completions" \
@@ -107,16 +108,22 @@ cat "$OUT/rss-load.txt"
 echo "under load: VmRSS max $(awk '{print $5}' "$OUT/rss-samples.txt" | sort -n | tail -1) kB," \
 	"last $(awk 'END {print $5}' "$OUT/rss-samples.txt") kB; $(rss "$GW_PID")" | tee -a "$OUT/rss.txt"
 
-echo "== added time to first token at $RATE req/s: streams, 3 rounds of $DURATION"
+echo "== added time to first token at $RATE req/s: streams, 3 rounds of $DURATION, the same four"
 "$OUT/bin/loadgen" compare -stream -rate "$RATE" -duration "$DURATION" -rounds 3 \
 	-direct "http://$MOCK_A/v1/chat/completions" -through "http://$GW/v1/chat/completions" \
+	-also "gw-nethttp=http://$GW_STD/v1/chat/completions" -also "bare-proxy=http://$BASELINE/v1/chat/completions" \
 	-json "$OUT/ttft.json" | tee "$OUT/ttft.txt"
 
 # The gateway goes first: the last step of a search overloads its target, and the backlog and TIME_WAIT sockets
 # it leaves behind would spoil whatever is measured next.
-echo "== highest rate with a median p99 < 5 ms over $MAXRATE_ROUNDS rounds: through the gateway, the bare proxy, the mock alone"
+echo "== highest rate with a median p99 < 5 ms over $MAXRATE_ROUNDS rounds: through the gateway, the gateway on net/http's transport, the bare proxy, the mock alone"
 "$OUT/bin/loadgen" maxrate -rates "$RATES" -rounds "$MAXRATE_ROUNDS" -duration "$DURATION" -url "http://$GW/v1/chat/completions" \
 	-json "$OUT/maxrate.json" | tee "$OUT/maxrate.txt"
+sleep 30
+"$OUT/bin/loadgen" maxrate -rates "$RATES" -rounds "$MAXRATE_ROUNDS" -duration "$DURATION" -url "http://$GW_STD/v1/chat/completions" \
+	-json "$OUT/maxrate-nethttp.json" | tee "$OUT/maxrate-nethttp.txt"
+kill "$GW_STD_PID"
+wait "$GW_STD_PID" 2>/dev/null || true
 sleep 30
 "$OUT/bin/loadgen" maxrate -rates "$RATES" -rounds "$MAXRATE_ROUNDS" -duration "$DURATION" -url "http://$BASELINE/v1/chat/completions" \
 	-json "$OUT/maxrate-baseline.json" | tee "$OUT/maxrate-baseline.txt"

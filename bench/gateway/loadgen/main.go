@@ -3,7 +3,7 @@
 // URL, a search for the highest rate that keeps p99 under a bound, and the fault run's checks.
 //
 //	loadgen attack   -url U [-stream] -rate R -duration D
-//	loadgen compare  -direct U1 -through U2 [-stream] -rate R -duration D -rounds N
+//	loadgen compare  -direct U1 -through U2 [-also NAME=U3 ...] [-stream] -rate R -duration D -rounds N
 //	loadgen maxrate  -url U -rates 1000,2000,3000,5000 -duration D -rounds 3 -p99 5ms
 //	loadgen fault    -url U -rate R -duration D -fail-url M/mock/fail -fail-at 10s -fail-for 30s \
 //	                 -metrics G/metrics -mocks M1,M2
@@ -319,42 +319,59 @@ func median(rs []Result, f func(Result) float64) float64 {
 	return (v[len(v)/2-1] + v[len(v)/2]) / 2
 }
 
+// namedURLs is a repeatable flag of NAME=URL pairs.
+type namedURLs [][2]string
+
+func (n *namedURLs) String() string { return fmt.Sprint(*n) }
+
+func (n *namedURLs) Set(v string) error {
+	name, url, ok := strings.Cut(v, "=")
+	if !ok || name == "" || url == "" || name == "direct" || name == "gateway" {
+		return fmt.Errorf("want NAME=URL with a NAME other than direct and gateway, not %q", v)
+	}
+	*n = append(*n, [2]string{name, url})
+	return nil
+}
+
+// rotate returns the i-th rotation of xs, so that across rounds every target goes first as often as the others
+// and none always follows the same one.
+func rotate[T any](xs []T, i int) []T {
+	if len(xs) == 0 {
+		return nil
+	}
+	k := i % len(xs)
+	return append(slices.Clone(xs[k:]), xs[:k]...)
+}
+
 func cmdCompare(args []string) error {
 	fs := flag.NewFlagSet("compare", flag.ExitOnError)
 	var c common
 	c.register(fs)
 	direct := fs.String("direct", "http://127.0.0.1:9090/v1/chat/completions", "URL of the upstream itself")
 	through := fs.String("through", "http://127.0.0.1:8080/v1/chat/completions", "URL of the gateway")
-	rounds := fs.Int("rounds", 5, "rounds; each measures both URLs, alternating which goes first")
+	var also namedURLs
+	fs.Var(&also, "also", "NAME=URL of another proxy in front of the same upstream, measured in the same rounds (repeatable)")
+	rounds := fs.Int("rounds", 5, "rounds; each measures every URL, in an order that rotates from round to round")
 	_ = fs.Parse(args)
-	var ds, gs []Result
+	targets := append([][2]string{{"direct", *direct}, {"gateway", *through}}, also...)
+	results := map[string][]Result{}
 	for i := range *rounds {
-		order := []string{"direct", "gateway"}
-		if i%2 == 1 {
-			order = []string{"gateway", "direct"}
-		}
-		for _, which := range order {
-			url := *direct
-			if which == "gateway" {
-				url = *through
-			}
-			r, err := attack(&c, fmt.Sprintf("%s round %d", which, i+1), url)
+		for _, t := range rotate(targets, i) {
+			r, err := attack(&c, fmt.Sprintf("%s round %d", t[0], i+1), t[1])
 			if err != nil {
 				return err
 			}
 			printResults(os.Stdout, []Result{r})
-			if which == "gateway" {
-				gs = append(gs, r)
-			} else {
-				ds = append(ds, r)
-			}
+			results[t[0]] = append(results[t[0]], r)
 		}
 	}
 	type row struct {
-		Metric  string  `json:"metric"`
-		Direct  float64 `json:"direct"`
-		Gateway float64 `json:"gateway"`
-		Added   float64 `json:"added"`
+		Metric  string             `json:"metric"`
+		Direct  float64            `json:"direct"`
+		Gateway float64            `json:"gateway"`
+		Added   float64            `json:"added"`
+		Also    map[string]float64 `json:"also,omitempty"`       // NAME: its median
+		AlsoAdd map[string]float64 `json:"also_added,omitempty"` // NAME: its median minus direct's
 	}
 	pick := map[string]func(Result) float64{
 		"p50 ms": func(r Result) float64 { return r.Latency.P50 }, "p90 ms": func(r Result) float64 { return r.Latency.P90 },
@@ -370,13 +387,31 @@ func cmdCompare(args []string) error {
 	}
 	var rows []row
 	fmt.Printf("\nmedians of %d rounds at %d req/s (%s each, stream=%v)\n", *rounds, c.rate, c.duration, c.stream)
-	fmt.Printf("%-14s %10s %10s %10s\n", "metric", "direct", "gateway", "added")
-	for _, n := range names {
-		d, g := median(ds, pick[n]), median(gs, pick[n])
-		rows = append(rows, row{n, d, g, g - d})
-		fmt.Printf("%-14s %10.3f %10.3f %10.3f\n", n, d, g, g-d)
+	fmt.Printf("%-14s %10s %10s %10s", "metric", "direct", "gateway", "added")
+	for _, a := range also {
+		fmt.Printf(" %14s %10s", a[0], "added")
 	}
-	return writeJSON(c.jsonOut, map[string]any{"direct": ds, "gateway": gs, "medians": rows})
+	fmt.Println()
+	for _, n := range names {
+		d, g := median(results["direct"], pick[n]), median(results["gateway"], pick[n])
+		rw := row{Metric: n, Direct: d, Gateway: g, Added: g - d}
+		fmt.Printf("%-14s %10.3f %10.3f %10.3f", n, d, g, g-d)
+		for _, a := range also {
+			v := median(results[a[0]], pick[n])
+			if rw.Also == nil {
+				rw.Also, rw.AlsoAdd = map[string]float64{}, map[string]float64{}
+			}
+			rw.Also[a[0]], rw.AlsoAdd[a[0]] = v, v-d
+			fmt.Printf(" %14.3f %10.3f", v, v-d)
+		}
+		fmt.Println()
+		rows = append(rows, rw)
+	}
+	out := map[string]any{"direct": results["direct"], "gateway": results["gateway"], "medians": rows}
+	for _, a := range also {
+		out[a[0]] = results[a[0]]
+	}
+	return writeJSON(c.jsonOut, out)
 }
 
 // Step is one rate of a maxrate search: its rounds and the verdict on them.

@@ -3,6 +3,7 @@ package main
 import (
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 )
@@ -76,5 +77,36 @@ func TestJudge(t *testing.T) {
 					st.Passed, st.Overloaded, st.MedianP99, tc.pass, tc.overloaded, tc.medianP99)
 			}
 		})
+	}
+}
+
+func TestRotate(t *testing.T) {
+	xs := []string{"a", "b", "c"}
+	tests := []struct {
+		i    int
+		want string
+	}{{0, "abc"}, {1, "bca"}, {2, "cab"}, {3, "abc"}, {4, "bca"}}
+	for _, tt := range tests {
+		if got := strings.Join(rotate(xs, tt.i), ""); got != tt.want {
+			t.Errorf("rotate(%d) = %s, want %s", tt.i, got, tt.want)
+		}
+	}
+	if strings.Join(xs, "") != "abc" {
+		t.Errorf("rotate changed its input: %v", xs)
+	}
+	if rotate([]string(nil), 3) != nil {
+		t.Error("rotate of nothing is not nothing")
+	}
+}
+
+func TestNamedURLs(t *testing.T) {
+	var n namedURLs
+	for _, bad := range []string{"x", "=u", "n=", "direct=u", "gateway=u"} {
+		if n.Set(bad) == nil {
+			t.Errorf("Set(%q) accepted", bad)
+		}
+	}
+	if err := n.Set("proxy=http://h/v1=x"); err != nil || len(n) != 1 || n[0] != [2]string{"proxy", "http://h/v1=x"} {
+		t.Errorf("Set: %v %v", n, err)
 	}
 }
