@@ -139,8 +139,8 @@ func New(cfg *config.Config, opts Options) (*Gateway, error) {
 // that skips inlinehttp and goes straight to its fallback, sharing that fallback's connection pool.
 func (g *Gateway) client(transport string) *http.Client {
 	hc := g.opts.HTTPClient
-	if transport != config.TransportNetHTTP {
-		return hc
+	if hc == nil || transport != config.TransportNetHTTP {
+		return hc // nil only in Check, whose providers never send
 	}
 	if in, ok := hc.Transport.(*inlinehttp.Transport); ok {
 		std := *hc

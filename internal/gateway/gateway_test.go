@@ -337,6 +337,9 @@ keys:
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := Check(cfg); err != nil {
+		t.Fatalf("Check: %v", err)
+	}
 	got := map[string]http.RoundTripper{}
 	hc := &http.Client{Transport: newTransport()}
 	_, err = New(cfg, Options{HTTPClient: hc, NewProvider: func(pc provider.Config, hc *http.Client) (provider.Provider, error) {
