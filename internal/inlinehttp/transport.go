@@ -339,14 +339,21 @@ type body struct {
 	stop  func() bool
 	close bool
 
-	rmu  sync.Mutex  // held while rc is read
-	done atomic.Bool // the connection was released or closed; whoever sets it owns that step
+	rmu    sync.Mutex  // held while rc is read
+	done   atomic.Bool // the connection was released or closed; whoever sets it owns that step
+	closed atomic.Bool // Close was called before the end
 }
+
+// errClosed is what net/http also reports for a read after Close: the body may have been cut short.
+var errClosed = errors.New("http: read on closed response body")
 
 func (b *body) Read(p []byte) (int, error) {
 	b.rmu.Lock()
 	defer b.rmu.Unlock()
 	if b.done.Load() {
+		if b.closed.Load() {
+			return 0, errClosed
+		}
 		return 0, io.EOF
 	}
 	n, err := b.rc.Read(p)
@@ -363,6 +370,7 @@ func (b *body) Close() error {
 	if !b.done.CompareAndSwap(false, true) {
 		return nil
 	}
+	b.closed.Store(true)
 	// A stream's reader often stops at its last event with only the chunked terminator left, already in the
 	// buffer. Reading on with the deadline passed takes what has arrived without waiting for more. A Read in
 	// progress owns the reader: then the connection is closed under it instead.

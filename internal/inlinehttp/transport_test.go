@@ -464,6 +464,9 @@ func TestEarlyClose(t *testing.T) {
 	buf := make([]byte, 4)
 	io.ReadFull(resp.Body, buf)
 	resp.Body.Close() // the rest has not arrived and never will: the connection must go
+	if _, err := resp.Body.Read(buf); err == nil || err == io.EOF {
+		t.Errorf("read after an early close: %v, want an error that is not EOF", err)
+	}
 	if _, body := do(t, tr, "GET", s.URL+"/short", ""); body != "ok" {
 		t.Fatalf("next request: %q", body)
 	}
