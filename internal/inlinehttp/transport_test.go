@@ -636,4 +636,3 @@ func FuzzResponse(f *testing.F) {
 		}
 	})
 }
-
