@@ -322,17 +322,23 @@ func oneShot(t *testing.T, respond bool) (string, *atomic.Int64) {
 // handle it.
 type hidden struct{ net.Conn }
 
+// newPeekTransport returns a transport whose idle check works (peek) or is blinded by hidden connections.
+func newPeekTransport(t *testing.T, peek bool) *Transport {
+	tr, _ := newTransport(t)
+	if !peek {
+		tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+			c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
+			return hidden{c}, err
+		}
+	}
+	return tr
+}
+
 func TestServerClosedIdleConnection(t *testing.T) {
 	for _, peek := range []bool{true, false} {
 		t.Run(fmt.Sprintf("peek=%v", peek), func(t *testing.T) {
 			u, conns := oneShot(t, true)
-			tr, _ := newTransport(t)
-			if !peek {
-				tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
-					c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
-					return hidden{c}, err
-				}
-			}
+			tr := newPeekTransport(t, peek)
 			for i := range 3 {
 				if _, body := do(t, tr, "POST", u, "{}"); body != "ok" {
 					t.Fatalf("request %d: %q", i, body)
@@ -350,13 +356,7 @@ func TestStaleRetryNeedsReplayableBody(t *testing.T) {
 	for _, peek := range []bool{true, false} {
 		t.Run(fmt.Sprintf("peek=%v", peek), func(t *testing.T) {
 			u, _ := oneShot(t, true)
-			tr, _ := newTransport(t)
-			if !peek {
-				tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
-					c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
-					return hidden{c}, err
-				}
-			}
+			tr := newPeekTransport(t, peek)
 			do(t, tr, "POST", u, "{}")
 			time.Sleep(10 * time.Millisecond)
 			req, _ := http.NewRequestWithContext(t.Context(), "POST", u, io.NopCloser(strings.NewReader("{}")))
