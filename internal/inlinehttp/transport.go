@@ -339,10 +339,16 @@ type body struct {
 	stop  func() bool
 	close bool
 
-	rmu    sync.Mutex  // held while rc is read
-	done   atomic.Bool // the connection was released or closed; whoever sets it owns that step
-	closed atomic.Bool // Close was called before the end
+	rmu   sync.Mutex   // held while rc is read
+	state atomic.Int32 // open, then ended or closed; whoever moves it from open owns the connection's fate
 }
+
+// States of a body.
+const (
+	bodyOpen   = iota
+	bodyEnded  // read to EOF; the connection was released
+	bodyClosed // Close came first
+)
 
 // errClosed is what net/http also reports for a read after Close: the body may have been cut short.
 var errClosed = errors.New("http: read on closed response body")
@@ -350,14 +356,14 @@ var errClosed = errors.New("http: read on closed response body")
 func (b *body) Read(p []byte) (int, error) {
 	b.rmu.Lock()
 	defer b.rmu.Unlock()
-	if b.done.Load() {
-		if b.closed.Load() {
-			return 0, errClosed
-		}
+	switch b.state.Load() {
+	case bodyEnded:
 		return 0, io.EOF
+	case bodyClosed:
+		return 0, errClosed
 	}
 	n, err := b.rc.Read(p)
-	if err == io.EOF && b.done.CompareAndSwap(false, true) {
+	if err == io.EOF && b.state.CompareAndSwap(bodyOpen, bodyEnded) {
 		b.c.release(b.stop, b.close)
 	}
 	return n, err
@@ -367,10 +373,9 @@ func (b *body) Read(p []byte) (int, error) {
 const maxDrain = 64 << 10
 
 func (b *body) Close() error {
-	if !b.done.CompareAndSwap(false, true) {
+	if !b.state.CompareAndSwap(bodyOpen, bodyClosed) {
 		return nil
 	}
-	b.closed.Store(true)
 	// A stream's reader often stops at its last event with only the chunked terminator left, already in the
 	// buffer. Reading on with the deadline passed takes what has arrived without waiting for more. A Read in
 	// progress owns the reader: then the connection is closed under it instead.
