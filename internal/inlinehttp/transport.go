@@ -76,7 +76,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			closeBody(req)
 			return nil, err
 		}
-		resp, err := c.exchange(ctx, req, t.maxHeader())
+		resp, err := c.exchange(ctx, req)
 		if err == nil {
 			return resp, nil
 		}
@@ -209,6 +209,9 @@ type conn struct {
 	bw        *bufio.Writer
 	reused    bool
 	idleSince time.Time
+	// stop unhooks the current exchange from its context; false means the context ended first and spoiled the
+	// connection.
+	stop func() bool
 }
 
 // staleError reports an exchange on a reused connection that failed before any of the response arrived.
@@ -222,12 +225,12 @@ var past = time.Unix(1, 0)
 
 // exchange writes req and reads the response head. On success the response's body owns the connection; on
 // failure the connection is closed.
-func (c *conn) exchange(ctx context.Context, req *http.Request, maxHeader int64) (*http.Response, error) {
+func (c *conn) exchange(ctx context.Context, req *http.Request) (*http.Response, error) {
 	// Cancelling ctx unblocks whatever the exchange or the body is waiting on, by making the connection's deadline
-	// pass. stop reports whether that happened, in which case the connection is spoiled.
-	stop := context.AfterFunc(ctx, func() { c.nc.SetDeadline(past) })
+	// pass.
+	c.stop = context.AfterFunc(ctx, func() { c.nc.SetDeadline(past) })
 	fail := func(err error) (*http.Response, error) {
-		stop()
+		c.stop()
 		c.nc.Close()
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return nil, fmt.Errorf("%s %s: %w", req.Method, req.URL.Redacted(), ctxErr)
@@ -244,7 +247,7 @@ func (c *conn) exchange(ctx context.Context, req *http.Request, maxHeader int64)
 		// it, so there is no response to read.
 		return fail(fmt.Errorf("write request: %w", werr))
 	}
-	c.hl.n, c.hl.read = maxHeader, 0
+	c.hl.n, c.hl.read = c.t.maxHeader(), 0
 	resp, err := readResponse(c.br, req)
 	c.hl.n = -1
 	if err != nil {
@@ -262,17 +265,17 @@ func (c *conn) exchange(ctx context.Context, req *http.Request, maxHeader int64)
 		resp.Close = true
 	}
 	if resp.Body == http.NoBody {
-		c.release(stop, resp.Close)
+		c.release(resp.Close)
 		return resp, nil
 	}
-	resp.Body = &body{rc: resp.Body, c: c, stop: stop, close: resp.Close}
+	resp.Body = &body{rc: resp.Body, c: c, close: resp.Close}
 	return resp, nil
 }
 
 // release ends an exchange: the connection goes back to the pool if it can carry another, else it is closed.
-func (c *conn) release(stop func() bool, closeConn bool) {
+func (c *conn) release(closeConn bool) {
 	// Unsolicited bytes after a response mean the stream is out of step: never reuse it.
-	if !stop() || closeConn || c.br.Buffered() > 0 {
+	if !c.stop() || closeConn || c.br.Buffered() > 0 {
 		c.nc.Close()
 		return
 	}
@@ -336,7 +339,6 @@ func (h *headerLimit) Read(p []byte) (int, error) {
 type body struct {
 	rc    io.ReadCloser
 	c     *conn
-	stop  func() bool
 	close bool
 
 	rmu   sync.Mutex   // held while rc is read
@@ -364,7 +366,7 @@ func (b *body) Read(p []byte) (int, error) {
 	}
 	n, err := b.rc.Read(p)
 	if err == io.EOF && b.state.CompareAndSwap(bodyOpen, bodyEnded) {
-		b.c.release(b.stop, b.close)
+		b.c.release(b.close)
 	}
 	return n, err
 }
@@ -384,12 +386,12 @@ func (b *body) Close() error {
 		if b.c.nc.SetReadDeadline(past) == nil {
 			n, err := io.CopyN(io.Discard, b.rc, maxDrain)
 			if err == io.EOF && n < maxDrain && b.c.nc.SetReadDeadline(time.Time{}) == nil {
-				b.c.release(b.stop, false)
+				b.c.release(false)
 				return nil
 			}
 		}
 	}
-	b.stop()
+	b.c.stop()
 	return b.c.nc.Close()
 }
 
